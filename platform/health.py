@@ -1,0 +1,46 @@
+"""Liveness and readiness probes (used by Helm and by people)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is up. Touches nothing else, so a database outage does not restart pods."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "not ready"; the message says which
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _check_broker() -> str | None:
+    if not settings.CELERY_BROKER_URL:
+        return None  # tasks run in-process: there is no broker to wait for
+    try:
+        from sigobito_platform.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The process can serve: the database answers and the broker (if any) is reachable."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    body = {
+        "status": "ok" if not any(checks.values()) else "unavailable",
+        "checks": {name: ("ok" if error is None else error) for name, error in checks.items()},
+        "broker": "in-process" if not settings.CELERY_BROKER_URL else "external",
+    }
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)

@@ -1,0 +1,27 @@
+"""A municipality's domain: its workspace pages and API."""
+
+from django.urls import include, path
+
+from sigobito_platform.urls_common import common_urlpatterns
+from tenants.workspace import apis, views
+
+workspace_patterns = (
+    [
+        path("miembros/", views.members, name="members"),
+        path("miembros/<int:user_id>/roles/", views.member_roles, name="member-roles"),
+    ],
+    "workspace",
+)
+
+api_patterns = [
+    path("workspace/", apis.WorkspaceApi.as_view(), name="api-workspace"),
+    path("members/", apis.MemberListApi.as_view(), name="api-members"),
+    path("invitations/", apis.InvitationApi.as_view(), name="api-invitations"),
+]
+
+urlpatterns = [
+    *common_urlpatterns(__name__),
+    path("", views.home, name="home"),
+    path("", include(workspace_patterns)),
+    path("api/v1/", include(api_patterns)),
+]

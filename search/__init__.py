@@ -1,0 +1,2 @@
+"""Search interface with PostgreSQL full-text and Elasticsearch backends. Arrives with the
+community issue."""

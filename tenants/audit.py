@@ -1,0 +1,30 @@
+"""One call to record who did what, in the schema the action belongs to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+from tenants.accounts.models import User
+
+
+def audit(*, actor: User | None, action: str, object_type: str = "", object_id: object = "", **data: Any) -> None:
+    label = actor.email if actor is not None else "system"
+    if connection.schema_name == "public":
+        from tenants.models import PlatformAuditEvent
+
+        PlatformAuditEvent.objects.create(
+            actor=actor, actor_label=label, action=action, municipality_slug=str(data.pop("slug", "")), data=data
+        )
+    else:
+        from tenants.workspace.models import AuditEvent
+
+        AuditEvent.objects.create(
+            actor_id=actor.pk if actor is not None else None,
+            actor_label=label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            data=data,
+        )

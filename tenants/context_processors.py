@@ -1,0 +1,74 @@
+"""What every page's layout needs: where we are, who you are, what you may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from tenants.roles import MEMBER_MANAGERS, PlatformRole
+
+# (url name, label, roles that see it; empty = every member).
+WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
+    ("home", _("Inicio"), frozenset()),
+    ("workspace:members", _("Miembros"), frozenset(MEMBER_MANAGERS)),
+    ("api-docs", _("API"), frozenset()),
+]
+# (url name, label, platform roles that see it; empty = everyone, None = logged-in users).
+PUBLIC_NAV: list[tuple[str, Any, frozenset[str] | None]] = [
+    ("home", _("Municipios"), frozenset()),
+    ("my-workspaces", _("Mis espacios"), None),
+    ("platform:municipality-list", _("Administrar municipios"), frozenset({PlatformRole.PLATFORM_ADMIN})),
+    ("api-docs", _("API"), frozenset()),
+]
+
+
+def _platform_roles(request: HttpRequest) -> frozenset[str]:
+    user = request.user
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(request, "_platform_roles", None)
+    if cached is None:
+        roles = set(user.platform_roles.values_list("role", flat=True))  # type: ignore[union-attr]
+        if user.is_superuser:
+            roles |= set(PlatformRole.values)
+        cached = frozenset(roles)
+        request._platform_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _item(name: str, label: Any, current: str) -> dict[str, Any] | None:
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    active = current == url if url == "/" else current.startswith(url)
+    return {"url": url, "label": label, "active": active}
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    municipality = getattr(request, "municipality", None)
+    items: list[dict[str, Any]] = []
+    if municipality is not None:
+        roles = getattr(request, "workspace_roles", frozenset())
+        if roles:
+            for name, label, needed in WORKSPACE_NAV:
+                if not needed or roles & needed:
+                    if item := _item(name, label, request.path):
+                        items.append(item)
+    else:
+        platform_roles = _platform_roles(request)
+        for name, label, needed_platform in PUBLIC_NAV:
+            if needed_platform is None and not request.user.is_authenticated:
+                continue
+            if needed_platform and not platform_roles & needed_platform:
+                continue
+            if item := _item(name, label, request.path):
+                items.append(item)
+    return {
+        "current_municipality": municipality,
+        "nav_items": items,
+        "workspace_roles": getattr(request, "workspace_roles", frozenset()),
+    }

@@ -1,0 +1,28 @@
+"""Absolute links to the platform and to workspaces, for emails and printed messages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from tenants.models import Municipality
+
+
+def _origin(host: str, request: HttpRequest | None) -> str:
+    if request is not None:
+        # Inside a request, links keep the scheme and port the person is using.
+        scheme, port = request.scheme, request.get_port()
+        default = "443" if scheme == "https" else "80"
+    else:
+        scheme, port, default = settings.PLATFORM_SCHEME, settings.PLATFORM_PORT, ""
+    suffix = f":{port}" if port and port != default else ""
+    return f"{scheme}://{host}{suffix}"
+
+
+def workspace_url(municipality: Municipality, path: str = "/", request: HttpRequest | None = None) -> str:
+    host = municipality.primary_domain or f"{municipality.slug}.{settings.PLATFORM_DOMAIN}"
+    return _origin(host, request) + path
+
+
+def portal_url(path: str = "/", request: HttpRequest | None = None) -> str:
+    return _origin(settings.PLATFORM_DOMAIN, request) + path

@@ -1,0 +1,53 @@
+"""Reads on municipalities and memberships (public schema)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tenants.accounts.models import User
+from tenants.models import Invitation, Membership, Municipality
+from tenants.roles import MunicipalRole
+
+
+def active_municipalities() -> QuerySet[Municipality]:
+    return Municipality.objects.filter(is_active=True).prefetch_related("domains").order_by("name")
+
+
+def user_roles_in(user: User, municipality: Municipality) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(user=user, municipality=municipality).values_list("role", flat=True)
+    )
+
+
+def user_workspaces(user: User) -> list[tuple[Municipality, list[str]]]:
+    """The municipalities a user belongs to, with their role labels."""
+    rows: dict[int, tuple[Municipality, list[str]]] = {}
+    memberships = (
+        Membership.objects.filter(user=user, municipality__is_active=True)
+        .select_related("municipality")
+        .prefetch_related("municipality__domains")
+        .order_by("municipality__name", "role")
+    )
+    for membership in memberships:
+        entry = rows.setdefault(membership.municipality_id, (membership.municipality, []))
+        entry[1].append(str(MunicipalRole(membership.role).label))
+    return list(rows.values())
+
+
+def workspace_members(municipality: Municipality) -> list[tuple[User, list[str]]]:
+    members: dict[int, tuple[User, list[str]]] = {}
+    for membership in (
+        Membership.objects.filter(municipality=municipality).select_related("user").order_by("user__full_name", "user__email")
+    ):
+        members.setdefault(membership.user_id, (membership.user, []))[1].append(membership.role)
+    return list(members.values())
+
+
+def pending_invitations(municipality: Municipality) -> QuerySet[Invitation]:
+    from django.utils import timezone
+
+    return Invitation.objects.filter(
+        municipality=municipality, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")

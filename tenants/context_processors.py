@@ -26,8 +26,8 @@ PUBLIC_NAV: list[tuple[str, Any, frozenset[str] | None]] = [
 
 
 def _platform_roles(request: HttpRequest) -> frozenset[str]:
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return frozenset()
     cached = getattr(request, "_platform_roles", None)
     if cached is None:
@@ -50,9 +50,14 @@ def _item(name: str, label: Any, current: str) -> dict[str, Any] | None:
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     municipality = getattr(request, "municipality", None)
+    user = getattr(request, "user", None)
+    authenticated = bool(user is not None and user.is_authenticated)
+    roles = getattr(request, "workspace_roles", frozenset())
+    if authenticated and not roles:
+        # A non-member's 404 must look like any other: no sign of the municipality.
+        municipality = None
     items: list[dict[str, Any]] = []
-    if municipality is not None:
-        roles = getattr(request, "workspace_roles", frozenset())
+    if getattr(request, "municipality", None) is not None:
         if roles:
             for name, label, needed in WORKSPACE_NAV:
                 if not needed or roles & needed:
@@ -61,7 +66,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     else:
         platform_roles = _platform_roles(request)
         for name, label, needed_platform in PUBLIC_NAV:
-            if needed_platform is None and not request.user.is_authenticated:
+            if needed_platform is None and not authenticated:
                 continue
             if needed_platform and not platform_roles & needed_platform:
                 continue
@@ -70,5 +75,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "current_municipality": municipality,
         "nav_items": items,
-        "workspace_roles": getattr(request, "workspace_roles", frozenset()),
+        "workspace_roles": roles,
     }

@@ -30,7 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("SIGOBITO_ALLOW_INSECURE_KEY", False):
+    testing = os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".settings.test")
+    if not (DEBUG or testing or env_bool("SIGOBITO_ALLOW_INSECURE_KEY", False)):
         raise RuntimeError("SECRET_KEY must be set (or DEBUG=1 for development).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 

@@ -1,12 +1,7 @@
 """Settings for the test suite: the same as production but for speed and determinism."""
 
-import os
-
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SIGOBITO_ALLOW_INSECURE_KEY", "1")
-
-from sigobito_platform.settings import *  # noqa: E402,F403
-from sigobito_platform.settings import CACHES  # noqa: E402
+from sigobito_platform.settings import *  # noqa: F403
+from sigobito_platform.settings import CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -20,4 +15,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tenants.demo import DEMO_PASSWORD, MUNICIPALITIES, PLATFORM_PEOPLE, ROLE_MAILBOX, demo_email, load_demo
+from tenants.links import portal_url, workspace_url
+from tenants.models import Municipality
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo municipalities and people (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        load_demo()
+        out = self.stdout.write
+        out(self.style.SUCCESS("Demo data ready."))
+        out(f"\nPublic portal: {portal_url()}")
+        out(f"  Platform team (password {DEMO_PASSWORD}):")
+        for email, name, role in PLATFORM_PEOPLE:
+            out(f"    {email:34} {role.label}")
+        for demo in MUNICIPALITIES:
+            municipality = Municipality.objects.get(slug=demo.slug)
+            out(f"\n{demo.name}: {workspace_url(municipality)}")
+            for role in ROLE_MAILBOX:
+                out(f"    {demo_email(demo.slug, role):40} {role.label}")
+        out(f"\nEvery demo account uses the password: {DEMO_PASSWORD}\n")

@@ -1,0 +1,117 @@
+"""Test fixtures. Tenant schemas are created once per session (cloned from the template,
+as in production) and committed; each test then runs inside a transaction that is rolled
+back, so tests can create, change and even provision without leaving anything behind."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tenants import services
+from tenants.accounts.models import User
+from tenants.models import Membership, Municipality
+from tenants.roles import MunicipalRole, PlatformRole
+
+PASSWORD = "correcto-caballo-bateria-grapa"
+
+
+@dataclass
+class World:
+    alfa: Municipality
+    beta: Municipality
+    admin_alfa: User  # system counterpart of Alfa
+    mayor_alfa: User
+    editor_alfa: User  # communications editor of Alfa
+    admin_beta: User  # system counterpart of Beta
+    platform_admin: User
+    outsider: User  # an account with no membership anywhere
+
+
+def _user(email: str, name: str) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=name)
+
+
+@pytest.fixture(scope="session")
+def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[World]:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        connection.set_schema_to_public()
+        alfa = services.municipality_create(
+            actor=None, name="Municipio Alfa", slug="alfa", country="CO", time_zone="America/Bogota",
+            admin_email="admin@alfa.test", admin_name="Ana Alfa", admin_password=PASSWORD, region="Boyacá",
+            population=20000,
+        )
+        beta = services.municipality_create(
+            actor=None, name="Municipio Beta", slug="beta", country="GT", time_zone="America/Guatemala",
+            admin_email="admin@beta.test", admin_name="Bruno Beta", admin_password=PASSWORD,
+            default_language="en",
+        )
+        mayor = _user("mayor@alfa.test", "Marta Alcaldesa")
+        Membership.objects.create(user=mayor, municipality=alfa.municipality, role=MunicipalRole.MAYOR)
+        editor = _user("editor@alfa.test", "Elena Editora")
+        Membership.objects.create(user=editor, municipality=alfa.municipality, role=MunicipalRole.COMMUNICATIONS_EDITOR)
+        platform_admin = _user("root@platform.test", "Paula Plataforma")
+        services.platform_role_grant(actor=None, user=platform_admin, role=PlatformRole.PLATFORM_ADMIN)
+        outsider = _user("nadie@otro.test", "Nadie")
+        yield World(
+            alfa=alfa.municipality, beta=beta.municipality, admin_alfa=alfa.admin, mayor_alfa=mayor,
+            editor_alfa=editor, admin_beta=beta.admin, platform_admin=platform_admin, outsider=outsider,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches() -> Iterator[None]:
+    from django.core.cache import caches
+
+    yield
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+def host(municipality: Municipality | None) -> str:
+    return f"{municipality.slug}.{settings.PLATFORM_DOMAIN}" if municipality else settings.PLATFORM_DOMAIN
+
+
+def client_for(user: User | None, municipality: Municipality | None = None) -> Client:
+    """A test client on a municipality's host (or the public host), logged in as `user`."""
+    client = Client(HTTP_HOST=host(municipality))
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def w(world: World, db: None) -> World:
+    """The session world, inside this test's transaction."""
+    return world
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the test database, for processes the tests start."""
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgresql://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{connection.settings_dict['NAME']}"
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="sigobito_platform.settings.test",
+        DATABASE_URL=database_url_for_subprocess(),
+        SIGOBITO_ALLOW_INSECURE_KEY="1",
+    )
+    env.update(extra)
+    return env

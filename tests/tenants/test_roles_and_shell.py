@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tenants.workspace.schema_guard import NotInTenantSchema, require_tenant_schema
+from tests.conftest import World, client_for
+
+
+def test_members_page_needs_a_managing_role(w: World) -> None:
+    assert client_for(w.admin_alfa, w.alfa).get("/miembros/").status_code == 200
+    assert client_for(w.mayor_alfa, w.alfa).get("/miembros/").status_code == 200
+    response = client_for(w.editor_alfa, w.alfa).get("/miembros/")
+    assert response.status_code == 403
+    assert "contraparte del sistema" in response.content.decode()
+
+
+def test_invitation_api_needs_a_managing_role(w: World) -> None:
+    denied = client_for(w.editor_alfa, w.alfa).post(
+        "/api/v1/invitations/", {"email": "x@alfa.test", "roles": ["mayor"]}, content_type="application/json"
+    )
+    assert denied.status_code == 403
+    allowed = client_for(w.admin_alfa, w.alfa).post(
+        "/api/v1/invitations/", {"email": "x@alfa.test", "roles": ["mayor"]}, content_type="application/json"
+    )
+    assert allowed.status_code == 201, allowed.content
+
+
+def test_navigation_follows_role(w: World) -> None:
+    admin_page = client_for(w.admin_alfa, w.alfa).get("/").content.decode()
+    editor_page = client_for(w.editor_alfa, w.alfa).get("/").content.decode()
+    assert 'href="/miembros/"' in admin_page
+    assert 'href="/miembros/"' not in editor_page
+    assert "Edición de comunicación" in editor_page  # the person's role is shown
+
+
+def test_platform_navigation_follows_platform_role(w: World) -> None:
+    admin = client_for(w.platform_admin).get("/").content.decode()
+    member = client_for(w.admin_alfa).get("/").content.decode()
+    assert "/plataforma/municipios/" in admin
+    assert "/plataforma/municipios/" not in member
+    assert client_for(w.admin_alfa).get("/plataforma/municipios/").status_code == 403
+
+
+def test_workspace_home_shows_the_municipality(w: World) -> None:
+    page = client_for(w.admin_alfa, w.alfa).get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Espacio de trabajo de Municipio Alfa" in html
+    assert "Boyacá" in html
+
+
+def test_tenant_code_fails_closed_in_public_schema() -> None:
+    connection.set_schema_to_public()
+    with pytest.raises(NotInTenantSchema):
+        require_tenant_schema()
+
+
+def test_my_workspaces_lists_memberships(w: World) -> None:
+    html = client_for(w.mayor_alfa).get("/mis-espacios/").content.decode()
+    assert "Municipio Alfa" in html and "Municipio Beta" not in html
+    me = client_for(w.mayor_alfa).get("/api/v1/me/").json()
+    assert [ws["municipality"] for ws in me["workspaces"]] == ["alfa"]

@@ -23,12 +23,12 @@ def _check_database() -> str | None:
 
 
 def _check_broker() -> str | None:
-    if not settings.CELERY_BROKER_URL:
+    if not settings.BROKER_CONFIGURED:
         return None  # tasks run in-process: there is no broker to wait for
     try:
-        from sigobito_platform.celery import app
+        from kombu import Connection
 
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
@@ -41,6 +41,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "ok" if not any(checks.values()) else "unavailable",
         "checks": {name: ("ok" if error is None else error) for name, error in checks.items()},
-        "broker": "in-process" if not settings.CELERY_BROKER_URL else "external",
+        "broker": "external" if settings.BROKER_CONFIGURED else "in-process",
     }
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)

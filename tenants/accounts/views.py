@@ -44,14 +44,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Join a municipality from an emailed invitation (only on that municipality's host)."""
     municipality = getattr(request, "municipality", None)
+    # Looked up within this host's municipality: another municipality's token is "not found".
     invitation = (
-        Invitation.objects.select_related("municipality").filter(token_hash=hash_token(token)).first()
+        Invitation.objects.select_related("municipality")
+        .filter(token_hash=hash_token(token), municipality=municipality)
+        .first()
         if municipality is not None
         else None
     )
     valid = (
         invitation is not None
-        and invitation.municipality_id == municipality.pk  # type: ignore[union-attr]
         and not invitation.accepted_at
         and not invitation.revoked_at
         and invitation.expires_at > timezone.now()

@@ -24,7 +24,8 @@ class MunicipalityCreateForm(forms.Form):
     region = forms.CharField(label=_("Región (departamento, provincia o estado)"), max_length=120, required=False)
     population = forms.IntegerField(label=_("Población"), min_value=0, required=False)
     time_zone = forms.CharField(
-        label=_("Zona horaria"), initial="America/Bogota", validators=[validate_time_zone], help_text=_("Por ejemplo, America/Guatemala.")
+        label=_("Zona horaria"), initial="America/Bogota", validators=[validate_time_zone],
+        widget=forms.TextInput(attrs={"list": "time-zone-options", "autocomplete": "off"}), help_text=_("Por ejemplo, America/Guatemala.")
     )
     default_language = forms.ChoiceField(label=_("Idioma predeterminado"), choices=settings.LANGUAGES, initial="es")
     admin_email = forms.EmailField(label=_("Correo de la primera persona administradora"))

@@ -59,3 +59,8 @@ def schema_name_for(slug: str) -> str:
     """Schema names are derived, never typed: a fixed prefix keeps them apart from
     PostgreSQL's own schemas and from the template."""
     return "m_" + slug.replace("-", "_")
+
+
+def american_time_zones() -> list[str]:
+    """Time zones of the Americas, offered as suggestions in forms."""
+    return sorted(tz for tz in _time_zones() if tz.startswith("America/") and tz.count("/") == 1)

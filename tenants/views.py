@@ -17,6 +17,7 @@ from tenants.links import workspace_url
 from tenants.models import Municipality
 from tenants.roles import PlatformRole
 from tenants.selectors import active_municipalities, user_workspaces
+from tenants.validators import american_time_zones
 
 
 def apply_errors(form: object, exc: ValidationError) -> None:
@@ -66,7 +67,8 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.prefetch_related("domains").order_by("-is_active", "name")
     rows = [(m, workspace_url(m, request=request)) for m in municipalities]
     status = 400 if request.method == "POST" else 200
-    return render(request, "tenants/platform/municipalities.html", {"form": form, "rows": rows}, status=status)
+    context = {"form": form, "rows": rows, "time_zones": american_time_zones()}
+    return render(request, "tenants/platform/municipalities.html", context, status=status)
 
 
 def _get_municipality(slug: str) -> Municipality:

@@ -38,8 +38,26 @@ def _user(email: str, name: str) -> User:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest, django_test_environment: None, django_db_blocker: object
+) -> Iterator[None]:
+    """Always create the test database, even when no test asks for `db`: tests that only
+    start processes (browser, killed provisioning) still need the session world, and it
+    must never be written to the development database."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        connection.set_schema_to_public()
+        teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
 def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[World]:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        assert connection.settings_dict["NAME"].startswith("test_"), "refusing to seed a non-test database"
         connection.set_schema_to_public()
         alfa = services.municipality_create(
             actor=None, name="Municipio Alfa", slug="alfa", country="CO", time_zone="America/Bogota",

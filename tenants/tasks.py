@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tenants.audit import audit
 from tenants.links import workspace_url
 from tenants.models import Invitation
 
@@ -28,3 +29,6 @@ def send_invitation_email(*, invitation_id: int, token: str) -> None:
         subject = render_to_string("tenants/email/invitation_subject.txt", context).strip()
         body = render_to_string("tenants/email/invitation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    # Recorded in the schema the invitation was sent from (the task carries it): the
+    # municipality's activity shows that the email left.
+    audit(actor=None, action="invitation.email_sent", object_type="invitation", object_id=invitation.pk, email=invitation.email)

@@ -1,10 +1,14 @@
 """Settings for the test suite: the same as production but for speed and determinism."""
 
+import os
+
 from sigobito_platform.settings import *  # noqa: F403
 from sigobito_platform.settings import CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Processes started by tests (the Celery worker) write mail to files the test can read.
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH", "")
 CACHES["default"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -18,4 +22,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Tasks run in-process in tests, unless a test starts a real worker (tests/test_worker.py).
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"

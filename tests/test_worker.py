@@ -1,0 +1,88 @@
+"""Background work with a real Redis broker and a real Celery worker process: a task sent
+from inside a municipality runs inside that municipality's schema."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tenants import services
+from tenants.models import Invitation
+from tenants.workspace.models import AuditEvent
+from tests.conftest import World, subprocess_env
+
+ROOT = Path(__file__).resolve().parent.parent
+# A Redis database of its own, so a development worker never takes the test's messages.
+BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_answers(url: str) -> bool:
+    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_invitation_email_is_sent_by_a_real_worker_in_the_tenant_schema(
+    world: World, django_db_blocker: object, tmp_path: Path
+) -> None:
+    if not _redis_answers(BROKER):
+        pytest.fail(f"this test needs Redis at {BROKER} (./dev test finds or starts one)")
+    from sigobito_platform.celery import app
+
+    mail_dir = tmp_path / "mail"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "sigobito_platform.celery:app", "worker", "--pool", "solo",
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=subprocess_env(
+            CELERY_BROKER_URL=BROKER, TEST_CELERY_EAGER="0",
+            TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            TEST_EMAIL_FILE_PATH=str(mail_dir),
+        ),
+    )
+    previous = {"CELERY_TASK_ALWAYS_EAGER": app.conf.task_always_eager, "CELERY_BROKER_URL": app.conf.broker_url}
+    # The app reads Django settings with the CELERY_ namespace, so overrides use those names.
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=BROKER)
+    invitation_id = None
+    try:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            # Autocommit, as in a real request: the task is enqueued when the row is committed.
+            connection.set_tenant(world.alfa)
+            invitation, _token = services.invitation_create(
+                actor=world.admin_alfa, municipality=world.alfa, email="worker@alfa.test", roles=["agenda_manager"]
+            )
+            invitation_id = invitation.pk
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not AuditEvent.objects.filter(action="invitation.email_sent").exists():
+                assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
+                time.sleep(0.25)
+            sent = AuditEvent.objects.filter(action="invitation.email_sent", object_id=str(invitation_id))
+            assert sent.count() == 1, "the worker did not run the task in Alfa's schema"
+            connection.set_tenant(world.beta)
+            assert not AuditEvent.objects.filter(action="invitation.email_sent").exists()
+        messages = list(mail_dir.glob("*.log"))
+        assert len(messages) == 1
+        text = messages[0].read_text()
+        assert "worker@alfa.test" in text and "/cuenta/invitacion/" in text and "Municipio Alfa" in text
+    finally:
+        app.conf.update(**previous)
+        worker.terminate()
+        worker.wait(timeout=30)
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            connection.set_tenant(world.alfa)
+            AuditEvent.objects.filter(action__startswith="invitation.").delete()
+            connection.set_schema_to_public()
+            if invitation_id:
+                Invitation.objects.filter(pk=invitation_id).delete()

@@ -82,7 +82,7 @@ def _start_local_cluster() -> str:
         # PostgreSQL refuses to run as root: run the cluster as an unprivileged account, in a
         # directory it owns (the checkout may sit under a path that account cannot enter).
         user = "postgres" if _user_exists("postgres") else "nobody"
-        base = Path("/var/tmp") / f"sigobito-pg-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]}"
+        base = Path("/var/tmp") / f"sigobito-pg-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]}"  # noqa: S108
         run_as = ["runuser", "-u", user, "--"]
     else:
         base = ROOT / "var" / "pg"
@@ -93,16 +93,38 @@ def _start_local_cluster() -> str:
     if not (data / "PG_VERSION").exists():
         say(f"initialising a local PostgreSQL cluster in {data}")
         subprocess.run(
-            [*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *run_as,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     url_admin = f"postgresql://postgres@127.0.0.1:{LOCAL_PG_PORT}/postgres"
     if not _pg_connect(url_admin):
         say(f"starting the local PostgreSQL on port {LOCAL_PG_PORT}")
         subprocess.run(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "postgres.log"), "-w", "-o",
-             f"-p {LOCAL_PG_PORT} -k {run} -c listen_addresses=127.0.0.1 -c max_connections=200"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *run_as,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(base / "postgres.log"),
+                "-w",
+                "-o",
+                f"-p {LOCAL_PG_PORT} -k {run} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     return f"postgresql://postgres@127.0.0.1:{LOCAL_PG_PORT}/{DB_NAME}"
 
@@ -150,8 +172,23 @@ def resolve_broker() -> str | None:
         if not _redis_answers(LOCAL_REDIS_PORT):
             (ROOT / "var").mkdir(exist_ok=True)
             subprocess.run(
-                [server, "--port", str(LOCAL_REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--daemonize", "yes", "--dir", str(ROOT / "var"), "--logfile", str(ROOT / "var" / "redis.log")],
+                [
+                    server,
+                    "--port",
+                    str(LOCAL_REDIS_PORT),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "yes",
+                    "--dir",
+                    str(ROOT / "var"),
+                    "--logfile",
+                    str(ROOT / "var" / "redis.log"),
+                ],
                 check=True,
             )
             for _ in range(50):
@@ -192,9 +229,23 @@ def start(args: list[str]) -> int:
     worker = None
     if env.get("CELERY_BROKER_URL"):
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "sigobito_platform.celery:app", "worker", "-B", "-l", "WARNING", "--concurrency", "2",
-             "-s", str(ROOT / "var" / "celerybeat-schedule")],
-            env=env, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "sigobito_platform.celery:app",
+                "worker",
+                "-B",
+                "-l",
+                "WARNING",
+                "--concurrency",
+                "2",
+                "-s",
+                str(ROOT / "var" / "celerybeat-schedule"),
+            ],
+            env=env,
+            cwd=ROOT,
         )
         say("celery worker started")
     say(f"serving on http://localhost:{port}/ (Ctrl-C stops)")
@@ -236,7 +287,11 @@ def test(args: list[str]) -> int:
 
 def worker(args: list[str]) -> int:
     env = environment(debug=True)
-    return subprocess.run([sys.executable, "-m", "celery", "-A", "sigobito_platform.celery:app", "worker", "-B", "-l", "INFO", *args], env=env, cwd=ROOT).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "sigobito_platform.celery:app", "worker", "-B", "-l", "INFO", *args],
+        env=env,
+        cwd=ROOT,
+    ).returncode
 
 
 def bench(args: list[str]) -> int:

@@ -3,7 +3,6 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-
 from sigobito_platform.health import healthz, readyz
 
 

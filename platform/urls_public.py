@@ -2,18 +2,28 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from sigobito_platform.urls_common import common_urlpatterns
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from sigobito_platform.urls_common import common_urlpatterns
 from tenants import apis, views
 
 platform_patterns = (
     [
         path("municipios/", views.municipality_list, name="municipality-list"),
-        path("municipios/<slug:slug>/desactivar/", views.municipality_set_active, {"active": False}, name="municipality-deactivate"),
-        path("municipios/<slug:slug>/reactivar/", views.municipality_set_active, {"active": True}, name="municipality-reactivate"),
+        path(
+            "municipios/<slug:slug>/desactivar/",
+            views.municipality_set_active,
+            {"active": False},
+            name="municipality-deactivate",
+        ),
+        path(
+            "municipios/<slug:slug>/reactivar/",
+            views.municipality_set_active,
+            {"active": True},
+            name="municipality-reactivate",
+        ),
         path("municipios/<slug:slug>/eliminar/", views.municipality_delete, name="municipality-delete"),
     ],
     "platform",
@@ -22,8 +32,16 @@ platform_patterns = (
 api_patterns = [
     path("municipalities/", apis.MunicipalityListCreateApi.as_view(), name="api-municipality-list"),
     path("municipalities/<slug:slug>/", apis.MunicipalityDetailApi.as_view(), name="api-municipality-detail"),
-    path("municipalities/<slug:slug>/deactivate/", apis.MunicipalityDeactivateApi.as_view(), name="api-municipality-deactivate"),
-    path("municipalities/<slug:slug>/reactivate/", apis.MunicipalityReactivateApi.as_view(), name="api-municipality-reactivate"),
+    path(
+        "municipalities/<slug:slug>/deactivate/",
+        apis.MunicipalityDeactivateApi.as_view(),
+        name="api-municipality-deactivate",
+    ),
+    path(
+        "municipalities/<slug:slug>/reactivate/",
+        apis.MunicipalityReactivateApi.as_view(),
+        name="api-municipality-reactivate",
+    ),
     path("me/", apis.MeApi.as_view(), name="api-me"),
     path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
 ]

@@ -1,8 +1,8 @@
 """A municipality's domain: its workspace pages and API."""
 
 from django.urls import include, path
-
 from sigobito_platform.urls_common import common_urlpatterns
+
 from tenants.workspace import apis, views
 
 workspace_patterns = (

@@ -45,4 +45,8 @@ class PlatformAuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Invitation, list_display=["email", "municipality", "created_at", "accepted_at", "revoked_at"], exclude=["token_hash"])
+admin.site.register(
+    Invitation,
+    list_display=["email", "municipality", "created_at", "accepted_at", "revoked_at"],
+    exclude=["token_hash"],
+)

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from tenants import services
 from tenants.accounts import ratelimit
+from tenants.accounts.models import acting_user
 from tenants.links import workspace_url
 from tenants.models import Municipality
 from tenants.permissions import IsPlatformAdmin
@@ -45,8 +46,11 @@ class MunicipalityListCreateApi(generics.ListCreateAPIView[Municipality]):
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
         data = MunicipalityCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.municipality_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
-        return Response(MunicipalitySerializer(result.municipality, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        result = services.municipality_create(actor=acting_user(request), **data.validated_data)
+        return Response(
+            MunicipalitySerializer(result.municipality, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _municipality(slug: str) -> Municipality:
@@ -68,7 +72,9 @@ class MunicipalityDetailApi(APIView):
         data = DeleteConfirmSerializer(data=request.data or request.query_params)
         data.is_valid(raise_exception=True)
         services.municipality_delete(
-            actor=request.user, municipality=_municipality(slug), confirm_slug=data.validated_data["confirm_slug"]  # type: ignore[arg-type]
+            actor=acting_user(request),
+            municipality=_municipality(slug),
+            confirm_slug=data.validated_data["confirm_slug"],
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -78,7 +84,7 @@ class MunicipalityDeactivateApi(APIView):
 
     @extend_schema(request=None, responses=MunicipalitySerializer)
     def post(self, request: Request, slug: str) -> Response:
-        municipality = services.municipality_deactivate(actor=request.user, municipality=_municipality(slug))  # type: ignore[arg-type]
+        municipality = services.municipality_deactivate(actor=acting_user(request), municipality=_municipality(slug))
         return Response(MunicipalitySerializer(municipality, context={"request": request}).data)
 
 
@@ -87,7 +93,7 @@ class MunicipalityReactivateApi(APIView):
 
     @extend_schema(request=None, responses=MunicipalitySerializer)
     def post(self, request: Request, slug: str) -> Response:
-        municipality = services.municipality_reactivate(actor=request.user, municipality=_municipality(slug))  # type: ignore[arg-type]
+        municipality = services.municipality_reactivate(actor=acting_user(request), municipality=_municipality(slug))
         return Response(MunicipalitySerializer(municipality, context={"request": request}).data)
 
 
@@ -96,14 +102,16 @@ class MeApi(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = acting_user(request)
         roles = sorted(user.platform_roles.values_list("role", flat=True))  # type: ignore[union-attr]
         workspaces = [
             {"municipality": m.slug, "name": m.name, "url": workspace_url(m, request=request._request), "roles": labels}
-            for m, labels in user_workspaces(user)  # type: ignore[arg-type]
+            for m, labels in user_workspaces(user)
         ]
         return Response(
-            MeSerializer({"email": user.email, "full_name": user.full_name, "platform_roles": roles, "workspaces": workspaces}).data  # type: ignore[union-attr]
+            MeSerializer(
+                {"email": user.email, "full_name": user.full_name, "platform_roles": roles, "workspaces": workspaces}
+            ).data  # type: ignore[union-attr]
         )
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 from tenants.accounts.models import User
+from tenants.db import in_public_schema
 
 
 def audit(*, actor: User | None, action: str, object_type: str = "", object_id: object = "", **data: Any) -> None:
     label = actor.email if actor is not None else "system"
-    if connection.schema_name == "public":
+    if in_public_schema():
         from tenants.models import PlatformAuditEvent
 
         PlatformAuditEvent.objects.create(

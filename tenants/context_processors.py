@@ -52,17 +52,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     municipality = getattr(request, "municipality", None)
     user = getattr(request, "user", None)
     authenticated = bool(user is not None and user.is_authenticated)
-    roles = getattr(request, "workspace_roles", frozenset())
+    roles: frozenset[str] = getattr(request, "workspace_roles", frozenset())
     if authenticated and not roles:
         # A non-member's 404 must look like any other: no sign of the municipality.
         municipality = None
     items: list[dict[str, Any]] = []
     if getattr(request, "municipality", None) is not None:
-        if roles:
-            for name, label, needed in WORKSPACE_NAV:
-                if not needed or roles & needed:
-                    if item := _item(name, label, request.path):
-                        items.append(item)
+        for name, label, needed in WORKSPACE_NAV if roles else []:
+            if (not needed or roles & needed) and (item := _item(name, label, request.path)):
+                items.append(item)
     else:
         platform_roles = _platform_roles(request)
         for name, label, needed_platform in PUBLIC_NAV:

@@ -12,7 +12,7 @@ from tenants.accounts.models import User
 from tenants.models import Membership, Municipality
 from tenants.roles import MunicipalRole, PlatformRole
 
-DEMO_PASSWORD = "sigobito-demo-2026"
+DEMO_PASSWORD = "sigobito-demo-2026"  # noqa: S105 (documented demo password)
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,12 @@ class DemoMunicipality:
 
 MUNICIPALITIES = [
     DemoMunicipality(
-        "san-miguel", "San Miguel del Valle", "GT", "Sacatepéquez", 48_200, "America/Guatemala",
+        "san-miguel",
+        "San Miguel del Valle",
+        "GT",
+        "Sacatepéquez",
+        48_200,
+        "America/Guatemala",
         {
             MunicipalRole.MAYOR: "Rosa Elena Quiñónez",
             MunicipalRole.AGENDA_MANAGER: "Héctor Xicará López",
@@ -39,7 +44,12 @@ MUNICIPALITIES = [
         },
     ),
     DemoMunicipality(
-        "villa-esperanza", "Villa Esperanza", "CO", "Boyacá", 23_500, "America/Bogota",
+        "villa-esperanza",
+        "Villa Esperanza",
+        "CO",
+        "Boyacá",
+        23_500,
+        "America/Bogota",
         {
             MunicipalRole.MAYOR: "Jorge Alberto Sáenz Peña",
             MunicipalRole.AGENDA_MANAGER: "Diana Carolina Rincón",
@@ -50,7 +60,12 @@ MUNICIPALITIES = [
         },
     ),
     DemoMunicipality(
-        "puerto-azul", "Puerto Azul", "PA", "Coclé", 31_800, "America/Panama",
+        "puerto-azul",
+        "Puerto Azul",
+        "PA",
+        "Coclé",
+        31_800,
+        "America/Panama",
         {
             MunicipalRole.MAYOR: "Itzel María Batista",
             MunicipalRole.AGENDA_MANAGER: "Ricardo Arosemena Vega",
@@ -105,15 +120,21 @@ def load_demo() -> list[str]:
         counterpart = demo.people[MunicipalRole.SYSTEM_COUNTERPART]
         if not Municipality.objects.filter(slug=demo.slug).exists():
             services.municipality_create(
-                actor=None, name=demo.name, slug=demo.slug, country=demo.country, region=demo.region,
-                population=demo.population, time_zone=demo.time_zone,
-                admin_email=demo_email(demo.slug, MunicipalRole.SYSTEM_COUNTERPART), admin_name=counterpart,
+                actor=None,
+                name=demo.name,
+                slug=demo.slug,
+                country=demo.country,
+                region=demo.region,
+                population=demo.population,
+                time_zone=demo.time_zone,
+                admin_email=demo_email(demo.slug, MunicipalRole.SYSTEM_COUNTERPART),
+                admin_name=counterpart,
                 admin_password=DEMO_PASSWORD,
             )
         municipality = Municipality.objects.get(slug=demo.slug)
         with transaction.atomic():
-            for role, full_name in demo.people.items():
-                user = _person(demo_email(demo.slug, role), full_name)
-                Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+            for municipal_role, full_name in demo.people.items():
+                user = _person(demo_email(demo.slug, municipal_role), full_name)
+                Membership.objects.get_or_create(user=user, municipality=municipality, role=municipal_role)
         lines.append(f"{demo.name}: {demo.slug}.<platform domain>")
     return lines

@@ -16,7 +16,9 @@ class MunicipalityCreateForm(forms.Form):
 
     name = forms.CharField(label=_("Nombre del municipio"), max_length=150)
     slug = forms.CharField(
-        label=_("Identificador"), max_length=40, validators=[validate_slug],
+        label=_("Identificador"),
+        max_length=40,
+        validators=[validate_slug],
         help_text=_("Se usa en la dirección: identificador.%(domain)s. Minúsculas, números y guiones.")
         % {"domain": settings.PLATFORM_DOMAIN},
     )
@@ -24,8 +26,11 @@ class MunicipalityCreateForm(forms.Form):
     region = forms.CharField(label=_("Región (departamento, provincia o estado)"), max_length=120, required=False)
     population = forms.IntegerField(label=_("Población"), min_value=0, required=False)
     time_zone = forms.CharField(
-        label=_("Zona horaria"), initial="America/Bogota", validators=[validate_time_zone],
-        widget=forms.TextInput(attrs={"list": "time-zone-options", "autocomplete": "off"}), help_text=_("Por ejemplo, America/Guatemala.")
+        label=_("Zona horaria"),
+        initial="America/Bogota",
+        validators=[validate_time_zone],
+        widget=forms.TextInput(attrs={"list": "time-zone-options", "autocomplete": "off"}),
+        help_text=_("Por ejemplo, America/Guatemala."),
     )
     default_language = forms.ChoiceField(label=_("Idioma predeterminado"), choices=settings.LANGUAGES, initial="es")
     admin_email = forms.EmailField(label=_("Correo de la primera persona administradora"))

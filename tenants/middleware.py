@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import timezone, translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from tenants.db import public_tenant, use_municipality, use_public_schema
 from tenants.models import Domain
 from tenants.selectors import user_roles_in
 
@@ -37,11 +37,11 @@ class MunicipalityRoutingMiddleware(TenantMainMiddleware):
     public hosts are configuration (PLATFORM_DOMAIN, PUBLIC_HOSTS)."""
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        connection.set_schema_to_public()
+        use_public_schema()
         timezone.deactivate()
         hostname = self.hostname_from_request(request)
         request.municipality = None  # type: ignore[attr-defined]
-        request.tenant = connection.tenant  # type: ignore[attr-defined]
+        request.tenant = public_tenant()  # type: ignore[attr-defined]
         if hostname in settings.PUBLIC_HOSTS:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
             set_urlconf(request.urlconf)  # type: ignore[attr-defined]
@@ -53,14 +53,12 @@ class MunicipalityRoutingMiddleware(TenantMainMiddleware):
             raise Http404("No municipality for this host")
         municipality = domain.tenant
         if not municipality.is_active:
-            response = render(
-                request, "tenants/deactivated.html", {"municipality_name": municipality.name}, status=410
-            )
+            response = render(request, "tenants/deactivated.html", {"municipality_name": municipality.name}, status=410)
             return response
         municipality.domain_url = hostname
         request.municipality = municipality  # type: ignore[attr-defined]
         request.tenant = municipality  # type: ignore[attr-defined]
-        connection.set_tenant(municipality)
+        use_municipality(municipality)
         timezone.activate(ZoneInfo(municipality.time_zone))
         request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]
         set_urlconf(request.urlconf)  # type: ignore[attr-defined]

@@ -46,9 +46,7 @@ class Municipality(TenantMixin):
     name = models.CharField(_("nombre"), max_length=150)
     slug = models.SlugField(_("identificador"), max_length=40, unique=True, validators=[validate_slug])
     country = models.CharField(_("país"), max_length=2, choices=Country.choices)
-    region = models.CharField(
-        _("región"), max_length=120, blank=True, help_text=_("Departamento, provincia o estado.")
-    )
+    region = models.CharField(_("región"), max_length=120, blank=True, help_text=_("Departamento, provincia o estado."))
     population = models.PositiveIntegerField(_("población"), null=True, blank=True)
     time_zone = models.CharField(_("zona horaria"), max_length=64, validators=[validate_time_zone])
     default_language = models.CharField(
@@ -128,6 +126,9 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(Lower("email"), "municipality", name="invitation_email_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.email} → {self.municipality}"
+
 
 class PlatformAuditEvent(models.Model):
     """Who did what to the platform (provisioning, deactivation, deletion)."""
@@ -144,3 +145,6 @@ class PlatformAuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from tenants.db import in_public_schema
 from tenants.roles import PlatformRole
 from tenants.selectors import user_roles_in
 from tenants.services import user_has_platform_role
@@ -26,7 +26,7 @@ def request_roles(request: Request) -> frozenset[str]:
 
 class IsWorkspaceMember(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        if connection.schema_name == "public":
+        if in_public_schema():
             return bool(request.user and request.user.is_authenticated)
         if not request.user or not request.user.is_authenticated:
             return False  # DRF turns this into 401/403 "not authenticated"

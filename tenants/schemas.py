@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import connection
 from psycopg import sql
 
+from tenants.db import in_public_schema
+
 # Held shared while cloning and exclusively while migrating the template, so a clone never
 # copies a half-migrated template.
 TEMPLATE_LOCK_KEY = 0x51_60B1_7000
@@ -41,7 +43,7 @@ class _Table:
 
 
 def template_schema() -> str:
-    return settings.TENANT_TEMPLATE_SCHEMA
+    return str(settings.TENANT_TEMPLATE_SCHEMA)
 
 
 def schema_exists(name: str) -> bool:
@@ -51,7 +53,7 @@ def schema_exists(name: str) -> bool:
 
 
 def _require_public() -> None:
-    if connection.schema_name != "public":
+    if not in_public_schema():
         raise CloneError("Schema operations run from the public schema only.")
 
 
@@ -212,7 +214,9 @@ def drop_schema(name: str) -> None:
     if name in {"public", template_schema()} or name.startswith("pg_"):
         raise CloneError(f"Refusing to drop schema {name}.")
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)).as_string(connection.connection))  # type: ignore[arg-type]
+        cursor.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)).as_string(connection.connection)
+        )  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager

@@ -16,9 +16,7 @@ def active_municipalities() -> QuerySet[Municipality]:
 def user_roles_in(user: User, municipality: Municipality) -> frozenset[str]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return frozenset(
-        Membership.objects.filter(user=user, municipality=municipality).values_list("role", flat=True)
-    )
+    return frozenset(Membership.objects.filter(user=user, municipality=municipality).values_list("role", flat=True))
 
 
 def user_workspaces(user: User) -> list[tuple[Municipality, list[str]]]:
@@ -39,7 +37,9 @@ def user_workspaces(user: User) -> list[tuple[Municipality, list[str]]]:
 def workspace_members(municipality: Municipality) -> list[tuple[User, list[str]]]:
     members: dict[int, tuple[User, list[str]]] = {}
     for membership in (
-        Membership.objects.filter(municipality=municipality).select_related("user").order_by("user__full_name", "user__email")
+        Membership.objects.filter(municipality=municipality)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
     ):
         members.setdefault(membership.user_id, (membership.user, []))[1].append(membership.role)
     return list(members.values())

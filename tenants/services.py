@@ -16,13 +16,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants import schemas
 from tenants.accounts.models import User
 from tenants.audit import audit
+from tenants.db import in_public_schema
 from tenants.models import Country, Domain, Invitation, Membership, Municipality
 from tenants.roles import MunicipalRole, PlatformRole
 from tenants.validators import schema_name_for, validate_slug, validate_time_zone
@@ -37,7 +38,7 @@ class ProvisioningResult:
 
 
 def _require_public() -> None:
-    if connection.schema_name != "public":
+    if not in_public_schema():
         raise RuntimeError("Platform services run in the public schema only.")
 
 
@@ -119,8 +120,13 @@ def municipality_create(
     slug = slug.strip()
     admin_email = admin_email.strip().lower()
     errors = _validate_municipality(
-        name=name, slug=slug, country=country, region=region, population=population,
-        time_zone=time_zone, language=default_language,
+        name=name,
+        slug=slug,
+        country=country,
+        region=region,
+        population=population,
+        time_zone=time_zone,
+        language=default_language,
     )
     try:
         validate_email(admin_email)
@@ -137,8 +143,14 @@ def municipality_create(
                 raise ValidationError({"slug": [_("Ya existe un esquema para «%(slug)s».") % {"slug": slug}]})
             schemas.clone_template(schema_name)
             municipality = Municipality.objects.create(
-                schema_name=schema_name, name=name.strip(), slug=slug, country=country, region=region.strip(),
-                population=population, time_zone=time_zone, default_language=default_language,
+                schema_name=schema_name,
+                name=name.strip(),
+                slug=slug,
+                country=country,
+                region=region.strip(),
+                population=population,
+                time_zone=time_zone,
+                default_language=default_language,
             )
             Domain.objects.create(domain=domain_for(slug), tenant=municipality, is_primary=True)
             admin = User.objects.filter(email__iexact=admin_email).first()
@@ -148,13 +160,18 @@ def municipality_create(
             Membership.objects.create(user=admin, municipality=municipality, role=MunicipalRole.SYSTEM_COUNTERPART)
             if admin_created and not admin_password:
                 token = _create_invitation(
-                    municipality=municipality, email=admin_email, roles=[MunicipalRole.SYSTEM_COUNTERPART], invited_by=actor
+                    municipality=municipality,
+                    email=admin_email,
+                    roles=[MunicipalRole.SYSTEM_COUNTERPART],
+                    invited_by=actor,
                 )
             audit(actor=actor, action="municipality.create", slug=slug, admin=admin_email)
     except IntegrityError as exc:
         # Two requests for the same slug at once: the loser gets the same answer as a
         # sequential duplicate.
-        raise ValidationError({"slug": [_("Ya existe un municipio con el identificador «%(slug)s».") % {"slug": slug}]}) from exc
+        raise ValidationError(
+            {"slug": [_("Ya existe un municipio con el identificador «%(slug)s».") % {"slug": slug}]}
+        ) from exc
     return ProvisioningResult(municipality, admin, admin_created, token)
 
 
@@ -191,7 +208,11 @@ def municipality_delete(*, actor: User | None, municipality: Municipality, confi
     _require_platform_admin(actor)
     if confirm_slug.strip() != municipality.slug:
         raise ValidationError(
-            {"confirm_slug": [_("Para eliminar, escriba exactamente el identificador «%(slug)s».") % {"slug": municipality.slug}]}
+            {
+                "confirm_slug": [
+                    _("Para eliminar, escriba exactamente el identificador «%(slug)s».") % {"slug": municipality.slug}
+                ]
+            }
         )
     with transaction.atomic():
         municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
@@ -220,12 +241,14 @@ def _clean_roles(roles: list[str]) -> list[str]:
     return cleaned
 
 
-def _create_invitation(
-    *, municipality: Municipality, email: str, roles: list[str], invited_by: User | None
-) -> str:
+def _create_invitation(*, municipality: Municipality, email: str, roles: list[str], invited_by: User | None) -> str:
     token, token_hash = _new_token()
     invitation = Invitation.objects.create(
-        municipality=municipality, email=email, roles=roles, token_hash=token_hash, invited_by=invited_by,
+        municipality=municipality,
+        email=email,
+        roles=roles,
+        token_hash=token_hash,
+        invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     from tenants.tasks import send_invitation_email
@@ -234,7 +257,9 @@ def _create_invitation(
     return token
 
 
-def invitation_create(*, actor: User, municipality: Municipality, email: str, roles: list[str]) -> tuple[Invitation, str]:
+def invitation_create(
+    *, actor: User, municipality: Municipality, email: str, roles: list[str]
+) -> tuple[Invitation, str]:
     """Invite someone to a municipality by email; returns the invitation and its token."""
     if not can_manage_members(actor, municipality):
         raise PermissionDenied(_("Solo la contraparte del sistema o el titular pueden invitar miembros."))
@@ -252,7 +277,9 @@ def invitation_create(*, actor: User, municipality: Municipality, email: str, ro
         raise ValidationError(errors)
     with transaction.atomic():
         existing = set(
-            Membership.objects.filter(municipality=municipality, user__email__iexact=email).values_list("role", flat=True)
+            Membership.objects.filter(municipality=municipality, user__email__iexact=email).values_list(
+                "role", flat=True
+            )
         )
         if existing and set(roles) <= existing:
             raise ValidationError({"email": [_("Esta persona ya es miembro con esos roles.")]})
@@ -299,7 +326,9 @@ def invitation_accept(
             if errors:
                 raise ValidationError(errors)
             if account is None:
-                account = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+                account = User.objects.create_user(
+                    email=invitation.email, password=password, full_name=full_name.strip()
+                )
             else:
                 account.full_name = full_name.strip()
                 account.set_password(password)

@@ -31,4 +31,10 @@ def send_invitation_email(*, invitation_id: int, token: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     # Recorded in the schema the invitation was sent from (the task carries it): the
     # municipality's activity shows that the email left.
-    audit(actor=None, action="invitation.email_sent", object_type="invitation", object_id=invitation.pk, email=invitation.email)
+    audit(
+        actor=None,
+        action="invitation.email_sent",
+        object_type="invitation",
+        object_id=invitation.pk,
+        email=invitation.email,
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants import services
+from tenants.accounts.models import acting_user
 from tenants.forms import MunicipalityCreateForm, MunicipalityDeleteForm
 from tenants.links import workspace_url
 from tenants.models import Municipality
@@ -37,12 +38,14 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_workspaces(request: HttpRequest) -> HttpResponse:
-    rows = [(m, roles, workspace_url(m, request=request)) for m, roles in user_workspaces(request.user)]  # type: ignore[arg-type]
+    rows = [(m, roles, workspace_url(m, request=request)) for m, roles in user_workspaces(acting_user(request))]
     return render(request, "tenants/my_workspaces.html", {"workspaces": rows})
 
 
 def _require_platform_admin(request: HttpRequest) -> None:
-    if not services.user_has_platform_role(request.user, PlatformRole.PLATFORM_ADMIN):  # type: ignore[arg-type]
+    if not services.user_has_platform_role(
+        acting_user(request) if request.user.is_authenticated else None, PlatformRole.PLATFORM_ADMIN
+    ):
         raise PermissionDenied
 
 
@@ -52,16 +55,21 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     form = MunicipalityCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.municipality_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            result = services.municipality_create(actor=acting_user(request), **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(
                 request,
                 _("Se creó %(name)s en %(url)s. Se envió una invitación a %(email)s.")
-                % {"name": result.municipality.name, "url": workspace_url(result.municipality, request=request), "email": result.admin.email}
+                % {
+                    "name": result.municipality.name,
+                    "url": workspace_url(result.municipality, request=request),
+                    "email": result.admin.email,
+                }
                 if result.invitation_token
-                else _("Se creó %(name)s en %(url)s.") % {"name": result.municipality.name, "url": workspace_url(result.municipality, request=request)},
+                else _("Se creó %(name)s en %(url)s.")
+                % {"name": result.municipality.name, "url": workspace_url(result.municipality, request=request)},
             )
             return redirect("platform:municipality-list")
     municipalities = Municipality.objects.prefetch_related("domains").order_by("-is_active", "name")
@@ -84,10 +92,10 @@ def municipality_set_active(request: HttpRequest, slug: str, active: bool) -> Ht
     _require_platform_admin(request)
     municipality = _get_municipality(slug)
     if active:
-        services.municipality_reactivate(actor=request.user, municipality=municipality)  # type: ignore[arg-type]
+        services.municipality_reactivate(actor=acting_user(request), municipality=municipality)
         messages.success(request, _("%(name)s está activo de nuevo.") % {"name": municipality.name})
     else:
-        services.municipality_deactivate(actor=request.user, municipality=municipality)  # type: ignore[arg-type]
+        services.municipality_deactivate(actor=acting_user(request), municipality=municipality)
         messages.success(
             request, _("%(name)s quedó desactivado. Sus datos se conservan.") % {"name": municipality.name}
         )
@@ -102,7 +110,9 @@ def municipality_delete(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.municipality_delete(
-                actor=request.user, municipality=municipality, confirm_slug=form.cleaned_data["confirm_slug"]  # type: ignore[arg-type]
+                actor=acting_user(request),
+                municipality=municipality,
+                confirm_slug=form.cleaned_data["confirm_slug"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -111,5 +121,8 @@ def municipality_delete(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("platform:municipality-list")
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "tenants/platform/municipality_delete.html", {"municipality": municipality, "form": form}, status=status
+        request,
+        "tenants/platform/municipality_delete.html",
+        {"municipality": municipality, "form": form},
+        status=status,
     )

@@ -60,13 +60,26 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
         assert connection.settings_dict["NAME"].startswith("test_"), "refusing to seed a non-test database"
         connection.set_schema_to_public()
         alfa = services.municipality_create(
-            actor=None, name="Municipio Alfa", slug="alfa", country="CO", time_zone="America/Bogota",
-            admin_email="admin@alfa.test", admin_name="Ana Alfa", admin_password=PASSWORD, region="Boyacá",
+            actor=None,
+            name="Municipio Alfa",
+            slug="alfa",
+            country="CO",
+            time_zone="America/Bogota",
+            admin_email="admin@alfa.test",
+            admin_name="Ana Alfa",
+            admin_password=PASSWORD,
+            region="Boyacá",
             population=20000,
         )
         beta = services.municipality_create(
-            actor=None, name="Municipio Beta", slug="beta", country="GT", time_zone="America/Guatemala",
-            admin_email="admin@beta.test", admin_name="Bruno Beta", admin_password=PASSWORD,
+            actor=None,
+            name="Municipio Beta",
+            slug="beta",
+            country="GT",
+            time_zone="America/Guatemala",
+            admin_email="admin@beta.test",
+            admin_name="Bruno Beta",
+            admin_password=PASSWORD,
             default_language="en",
         )
         mayor = _user("mayor@alfa.test", "Marta Alcaldesa")
@@ -77,8 +90,14 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
         services.platform_role_grant(actor=None, user=platform_admin, role=PlatformRole.PLATFORM_ADMIN)
         outsider = _user("nadie@otro.test", "Nadie")
         yield World(
-            alfa=alfa.municipality, beta=beta.municipality, admin_alfa=alfa.admin, mayor_alfa=mayor,
-            editor_alfa=editor, admin_beta=beta.admin, platform_admin=platform_admin, outsider=outsider,
+            alfa=alfa.municipality,
+            beta=beta.municipality,
+            admin_alfa=alfa.admin,
+            mayor_alfa=mayor,
+            editor_alfa=editor,
+            admin_beta=beta.admin,
+            platform_admin=platform_admin,
+            outsider=outsider,
         )
 
 
@@ -121,7 +140,8 @@ def database_url_for_subprocess() -> str:
     user = db.get("USER") or ""
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
-    return f"postgresql://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{connection.settings_dict['NAME']}"
+    server = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgresql://{auth}{server}/{connection.settings_dict['NAME']}"
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -49,12 +49,22 @@ def test_tenant_openapi_schema_for_members(w: World) -> None:
 
 
 def test_platform_api_provisioning(w: World) -> None:
-    payload = {"name": "San Pedro", "slug": "san-pedro", "country": "HN", "time_zone": "America/Tegucigalpa",
-               "admin_email": "jefa@sanpedro.test"}
+    payload = {
+        "name": "San Pedro",
+        "slug": "san-pedro",
+        "country": "HN",
+        "time_zone": "America/Tegucigalpa",
+        "admin_email": "jefa@sanpedro.test",
+    }
     assert client_for(None).post("/api/v1/municipalities/", payload, content_type="application/json").status_code == 401
-    assert client_for(w.admin_alfa).post("/api/v1/municipalities/", payload, content_type="application/json").status_code == 403
+    assert (
+        client_for(w.admin_alfa).post("/api/v1/municipalities/", payload, content_type="application/json").status_code
+        == 403
+    )
     admin = client_for(w.platform_admin)
-    bad = admin.post("/api/v1/municipalities/", {**payload, "slug": "www", "time_zone": "Luna/Base"}, content_type="application/json")
+    bad = admin.post(
+        "/api/v1/municipalities/", {**payload, "slug": "www", "time_zone": "Luna/Base"}, content_type="application/json"
+    )
     assert bad.status_code == 400
     assert set(bad.json()) == {"slug", "time_zone"}
     assert "reservado" in bad.json()["slug"][0]
@@ -68,7 +78,9 @@ def test_platform_api_provisioning(w: World) -> None:
     assert admin.post("/api/v1/municipalities/san-pedro/reactivate/").json()["is_active"] is True
     refused = admin.delete("/api/v1/municipalities/san-pedro/", {"confirm_slug": "x"}, content_type="application/json")
     assert refused.status_code == 400 and "confirm_slug" in refused.json()
-    deleted = admin.delete("/api/v1/municipalities/san-pedro/", {"confirm_slug": "san-pedro"}, content_type="application/json")
+    deleted = admin.delete(
+        "/api/v1/municipalities/san-pedro/", {"confirm_slug": "san-pedro"}, content_type="application/json"
+    )
     assert deleted.status_code == 204
     assert admin.get("/api/v1/municipalities/san-pedro/").status_code == 404
 
@@ -76,7 +88,11 @@ def test_platform_api_provisioning(w: World) -> None:
 def test_api_errors_follow_the_language(w: World) -> None:
     admin = client_for(w.platform_admin)
     admin.cookies["sigobito_language"] = "en"
-    bad = admin.post("/api/v1/municipalities/", {"name": "X", "slug": "www", "country": "HN", "time_zone": "America/Tegucigalpa", "admin_email": "a@b.test"}, content_type="application/json")
+    bad = admin.post(
+        "/api/v1/municipalities/",
+        {"name": "X", "slug": "www", "country": "HN", "time_zone": "America/Tegucigalpa", "admin_email": "a@b.test"},
+        content_type="application/json",
+    )
     assert "reserved" in bad.json()["slug"][0]
 
 
@@ -84,13 +100,31 @@ def test_platform_pages_provision_deactivate_and_delete(w: World) -> None:
     admin = client_for(w.platform_admin)
     page = admin.get("/plataforma/municipios/")
     assert page.status_code == 200 and "Municipio Alfa" in page.content.decode()
-    bad = admin.post("/plataforma/municipios/", {"name": "", "slug": "Mal Slug", "country": "HN", "time_zone": "America/Tegucigalpa",
-                                                  "default_language": "es", "admin_email": "jefa@sanpedro.test"})
+    bad = admin.post(
+        "/plataforma/municipios/",
+        {
+            "name": "",
+            "slug": "Mal Slug",
+            "country": "HN",
+            "time_zone": "America/Tegucigalpa",
+            "default_language": "es",
+            "admin_email": "jefa@sanpedro.test",
+        },
+    )
     assert bad.status_code == 400
     assert 'id="id_name_error"' in bad.content.decode() and 'id="id_slug_error"' in bad.content.decode()
-    ok = admin.post("/plataforma/municipios/", {"name": "San Pedro", "slug": "san-pedro", "country": "HN",
-                                                 "time_zone": "America/Tegucigalpa", "default_language": "es",
-                                                 "admin_email": "jefa@sanpedro.test"}, follow=True)
+    ok = admin.post(
+        "/plataforma/municipios/",
+        {
+            "name": "San Pedro",
+            "slug": "san-pedro",
+            "country": "HN",
+            "time_zone": "America/Tegucigalpa",
+            "default_language": "es",
+            "admin_email": "jefa@sanpedro.test",
+        },
+        follow=True,
+    )
     assert "Se creó San Pedro" in ok.content.decode()
     admin.post("/plataforma/municipios/san-pedro/desactivar/")
     assert client_for(None).get("/", HTTP_HOST="san-pedro.localhost").status_code == 410

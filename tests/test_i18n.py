@@ -59,7 +59,9 @@ def test_english_catalogue_covers_every_string_in_the_code(tmp_path: Path) -> No
     env_python = sys.executable
     subprocess.run(
         [env_python, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "--ignore", ".venv", "-v", "0"],
-        cwd=tmp_path, check=True, env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "sigobito_platform.settings.test"},
+        cwd=tmp_path,
+        check=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "sigobito_platform.settings.test"},
     )
     extracted = _msgids(str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     committed = _msgids(str(ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"))

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tenants import services
 from tenants.models import Invitation
 from tenants.workspace.models import AuditEvent
 from tests.conftest import World, subprocess_env
@@ -39,33 +38,65 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_tenant_schema(
 ) -> None:
     if not _redis_answers(BROKER):
         pytest.fail(f"this test needs Redis at {BROKER} (./dev test finds or starts one)")
-    from sigobito_platform.celery import app
-
     mail_dir = tmp_path / "mail"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sigobito_platform.celery:app", "worker", "--pool", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sigobito_platform.celery:app",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "INFO",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env=subprocess_env(
-            CELERY_BROKER_URL=BROKER, TEST_CELERY_EAGER="0",
+            CELERY_BROKER_URL=BROKER,
+            TEST_CELERY_EAGER="0",
             TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             TEST_EMAIL_FILE_PATH=str(mail_dir),
         ),
     )
-    previous = {"CELERY_TASK_ALWAYS_EAGER": app.conf.task_always_eager, "CELERY_BROKER_URL": app.conf.broker_url}
-    # The app reads Django settings with the CELERY_ namespace, so overrides use those names.
-    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=BROKER)
+    # The invitation is made by another process, as a web request would be, with the
+    # broker configured: the task is enqueued on commit and carries Alfa's schema.
+    sender = (
+        "import django; django.setup()\n"
+        "from tenants.db import use_municipality\n"
+        "from tenants import services\n"
+        "from tenants.models import Municipality\n"
+        "from tenants.accounts.models import User\n"
+        "alfa = Municipality.objects.get(slug='alfa')\n"
+        "use_municipality(alfa)\n"
+        "inv, _ = services.invitation_create(actor=User.objects.get(email='admin@alfa.test'), municipality=alfa,\n"
+        "    email='worker@alfa.test', roles=['agenda_manager'])\n"
+        "print(inv.pk)\n"
+    )
     invitation_id = None
     try:
+        made = subprocess.run(
+            [sys.executable, "-c", sender],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=subprocess_env(CELERY_BROKER_URL=BROKER, TEST_CELERY_EAGER="0"),
+        )
+        invitation_id = int(made.stdout.strip().splitlines()[-1])
         with django_db_blocker.unblock():  # type: ignore[attr-defined]
-            # Autocommit, as in a real request: the task is enqueued when the row is committed.
             connection.set_tenant(world.alfa)
-            invitation, _token = services.invitation_create(
-                actor=world.admin_alfa, municipality=world.alfa, email="worker@alfa.test", roles=["agenda_manager"]
-            )
-            invitation_id = invitation.pk
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not AuditEvent.objects.filter(action="invitation.email_sent").exists():
+            while (
+                time.monotonic() < deadline and not AuditEvent.objects.filter(action="invitation.email_sent").exists()
+            ):
                 assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
                 time.sleep(0.25)
             sent = AuditEvent.objects.filter(action="invitation.email_sent", object_id=str(invitation_id))
@@ -77,7 +108,6 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_tenant_schema(
         text = messages[0].read_text()
         assert "worker@alfa.test" in text and "/cuenta/invitacion/" in text and "Municipio Alfa" in text
     finally:
-        app.conf.update(**previous)
         worker.terminate()
         worker.wait(timeout=30)
         with django_db_blocker.unblock():  # type: ignore[attr-defined]

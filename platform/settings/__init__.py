@@ -33,7 +33,7 @@ if not SECRET_KEY:
     testing = os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".settings.test")
     if not (DEBUG or testing or env_bool("SIGOBITO_ALLOW_INSECURE_KEY", False)):
         raise RuntimeError("SECRET_KEY must be set (or DEBUG=1 for development).")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 # The platform's own domain: the public portal answers on it, municipalities on
 # `<slug>.<PLATFORM_DOMAIN>`. `localhost` works in development because browsers resolve

@@ -38,4 +38,6 @@ class UserAdmin(DjangoUserAdmin):
         (_("Permisos"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Fechas"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
+    )

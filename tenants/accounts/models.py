@@ -15,7 +15,7 @@ from tenants.roles import PlatformRole
 
 
 class UserManager(DjangoUserManager["User"]):
-    def _create_user_object(self, username: Any, email: Any, password: Any, **extra: Any) -> "User":
+    def _create_user_object(self, username: Any, email: Any, password: Any, **extra: Any) -> User:
         email = self.normalize_email(email or username).lower()
         user = self.model(email=email, **extra)
         user.password = ""
@@ -25,22 +25,22 @@ class UserManager(DjangoUserManager["User"]):
             user.set_unusable_password()
         return user
 
-    def _create_user(self, username: Any, email: Any, password: Any, **extra: Any) -> "User":
+    def _create_user(self, username: Any, email: Any, password: Any, **extra: Any) -> User:
         user = self._create_user_object(username, email, password, **extra)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":  # type: ignore[override]
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:  # type: ignore[override]
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(None, email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":  # type: ignore[override]
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:  # type: ignore[override]
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(None, email, password, **extra)
 
-    def get_by_natural_key(self, username: str | None) -> "User":
+    def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username or "")
 
 
@@ -57,7 +57,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = ["full_name"]
+    REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
         verbose_name = _("usuario")
@@ -83,3 +83,14 @@ class PlatformRoleAssignment(models.Model):
         verbose_name = _("rol de plataforma")
         verbose_name_plural = _("roles de plataforma")
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="platform_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+def acting_user(request: Any) -> User:
+    """The logged-in user of a request that the view already required to be logged in."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("this view requires a logged-in user")
+    return user

@@ -72,13 +72,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             if form is not None:
                 if form.is_valid():
                     user = invitation_accept(
-                        invitation=invitation, full_name=form.cleaned_data["full_name"],
+                        invitation=invitation,
+                        full_name=form.cleaned_data["full_name"],
                         password=form.cleaned_data["password1"],
                     )
                 else:
                     raise ValidationError("")
             else:
-                user = invitation_accept(invitation=invitation, user=request.user if request.user.is_authenticated else None)  # type: ignore[arg-type]
+                user = invitation_accept(
+                    invitation=invitation, user=request.user if request.user.is_authenticated else None
+                )  # type: ignore[arg-type]
         except ValidationError as exc:
             if form is not None and hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -94,6 +97,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "error": error,
         "account_exists": not needs_password,
-        "logged_in_as_invitee": request.user.is_authenticated and request.user.email.lower() == invitation.email.lower(),  # type: ignore[union-attr]
+        "logged_in_as_invitee": request.user.is_authenticated
+        and request.user.email.lower() == invitation.email.lower(),  # type: ignore[union-attr]
     }
     return render(request, "accounts/accept_invitation.html", context)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants import services
+from tenants.accounts.models import acting_user
 from tenants.permissions import HasWorkspaceRole, request_roles
 from tenants.roles import MEMBER_MANAGERS
 from tenants.selectors import pending_invitations, workspace_members
@@ -28,7 +29,10 @@ class WorkspaceApi(APIView):
     def get(self, request: Request) -> Response:
         municipality = request._request.municipality  # type: ignore[attr-defined]
         return Response(
-            {"municipality": MunicipalitySerializer(municipality, context={"request": request}).data, "my_roles": sorted(request_roles(request))}
+            {
+                "municipality": MunicipalitySerializer(municipality, context={"request": request}).data,
+                "my_roles": sorted(request_roles(request)),
+            }
         )
 
 
@@ -60,6 +64,8 @@ class InvitationApi(APIView):
         if municipality is None:
             raise Http404
         invitation, _token = services.invitation_create(
-            actor=request.user, municipality=municipality, **data.validated_data  # type: ignore[arg-type]
+            actor=acting_user(request),
+            municipality=municipality,
+            **data.validated_data,
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from tenants.db import current_schema
 
 
 class NotInTenantSchema(RuntimeError):
@@ -10,7 +10,7 @@ class NotInTenantSchema(RuntimeError):
 
 
 def require_tenant_schema() -> str:
-    schema = connection.schema_name
+    schema = current_schema()
     if schema == "public" or not schema:
         raise NotInTenantSchema("This code reads a municipality's data and must run in its schema.")
     return schema

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants import services
-from tenants.accounts.models import User
+from tenants.accounts.models import User, acting_user
 from tenants.forms import InvitationForm, MemberRolesForm
 from tenants.roles import MEMBER_MANAGERS, MunicipalRole
 from tenants.selectors import pending_invitations, workspace_members
@@ -44,8 +44,10 @@ def members(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(
-                actor=request.user, municipality=municipality,  # type: ignore[arg-type]
-                email=form.cleaned_data["email"], roles=form.cleaned_data["roles"],
+                actor=acting_user(request),
+                municipality=municipality,
+                email=form.cleaned_data["email"],
+                roles=form.cleaned_data["roles"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -71,7 +73,10 @@ def member_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.membership_set_roles(
-                actor=request.user, municipality=municipality, user=user, roles=form.cleaned_data["roles"]  # type: ignore[arg-type]
+                actor=acting_user(request),
+                municipality=municipality,
+                user=user,
+                roles=form.cleaned_data["roles"],
             )
         except ValidationError as exc:
             for message in exc.messages:

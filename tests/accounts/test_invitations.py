@@ -38,9 +38,13 @@ def test_invite_a_new_person_who_creates_an_account(w: World) -> None:
     weak = client.post(path, {"full_name": "Nueva", "password1": "123", "password2": "123"})
     assert 'id="id_password1_error"' in weak.content.decode()
     assert not Membership.objects.filter(user__email="nueva@alfa.test").exists()
-    done = client.post(path, {"full_name": "Nueva Persona", "password1": "clave-segura-2026", "password2": "clave-segura-2026"})
+    done = client.post(
+        path, {"full_name": "Nueva Persona", "password1": "clave-segura-2026", "password2": "clave-segura-2026"}
+    )
     assert done.status_code == 302
-    roles = set(Membership.objects.filter(user__email="nueva@alfa.test", municipality=w.alfa).values_list("role", flat=True))
+    roles = set(
+        Membership.objects.filter(user__email="nueva@alfa.test", municipality=w.alfa).values_list("role", flat=True)
+    )
     assert roles == {MunicipalRole.AGENDA_MANAGER, MunicipalRole.INITIATIVE_MANAGER}
     assert client.get("/").status_code == 200  # logged in and a member
     assert client.get(path).status_code == 410  # used
@@ -51,7 +55,9 @@ def test_existing_account_accepts_while_logged_in(w: World) -> None:
     anonymous = client_for(None, w.alfa).get(path).content.decode()
     assert "Inicie sesión" in anonymous or "inicie sesión" in anonymous
     wrong_user = client_for(w.mayor_alfa, w.alfa).post(path)
-    assert wrong_user.status_code == 200 and not Membership.objects.filter(user=w.admin_beta, municipality=w.alfa).exists()
+    assert (
+        wrong_user.status_code == 200 and not Membership.objects.filter(user=w.admin_beta, municipality=w.alfa).exists()
+    )
     client = client_for(w.admin_beta, w.alfa)  # not a member yet, may still open the invitation
     assert client.post(path).status_code == 302
     assert Membership.objects.filter(user=w.admin_beta, municipality=w.alfa, role=MunicipalRole.MAYOR).exists()
@@ -98,7 +104,8 @@ def test_change_roles_and_keep_one_system_counterpart(w: World) -> None:
     client = client_for(w.admin_alfa, w.alfa)
     client.post(f"/miembros/{w.mayor_alfa.pk}/roles/", {f"m{w.mayor_alfa.pk}-roles": ["mayor", "agenda_manager"]})
     assert set(Membership.objects.filter(user=w.mayor_alfa, municipality=w.alfa).values_list("role", flat=True)) == {
-        "mayor", "agenda_manager"
+        "mayor",
+        "agenda_manager",
     }
     response = client.post(f"/miembros/{w.admin_alfa.pk}/roles/", {f"m{w.admin_alfa.pk}-roles": ["mayor"]}, follow=True)
     assert "al menos una contraparte del sistema" in response.content.decode()
@@ -112,14 +119,19 @@ def test_change_roles_and_keep_one_system_counterpart(w: World) -> None:
 
 def test_provisioned_admin_sets_password_through_invitation(w: World) -> None:
     result = services.municipality_create(
-        actor=None, name="San Pedro", slug="san-pedro", country="HN", time_zone="America/Tegucigalpa",
+        actor=None,
+        name="San Pedro",
+        slug="san-pedro",
+        country="HN",
+        time_zone="America/Tegucigalpa",
         admin_email="jefa@sanpedro.test",
     )
     token = result.invitation_token
     assert token
     client = client_for(None, result.municipality)
     response = client.post(
-        f"/cuenta/invitacion/{token}/", {"full_name": "Jefa", "password1": "clave-segura-2026", "password2": "clave-segura-2026"}
+        f"/cuenta/invitacion/{token}/",
+        {"full_name": "Jefa", "password1": "clave-segura-2026", "password2": "clave-segura-2026"},
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200

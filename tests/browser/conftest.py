@@ -19,8 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 
 
@@ -30,19 +35,32 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(world: World) -> Iterator[str]:
     """Base URL pattern: format with a host, e.g. server.format(host="alfa.localhost")."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "sigobito_platform.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2", "--log-level", "warning"],
-        cwd=ROOT, env=subprocess_env(PLATFORM_PORT=str(port)),
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sigobito_platform.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=subprocess_env(PLATFORM_PORT=str(port)),
     )
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -53,7 +71,9 @@ def server(world: World) -> Iterator[str]:
     proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop in this thread while it runs,
+# and Django refuses database work next to a running loop; later tests must not see it.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run ./dev install (it installs it)")
@@ -70,7 +90,10 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     external: list[str] = []
-    page.on("request", lambda request: external.append(request.url) if "localhost" not in request.url.split("/")[2] else None)
+    page.on(
+        "request",
+        lambda request: external.append(request.url) if "localhost" not in request.url.split("/")[2] else None,
+    )
     yield page
     context.close()
     assert external == [], f"the page asked the internet for: {external}"

@@ -33,7 +33,9 @@ def test_token_of_alfa_member_gets_404_in_beta_api(w: World, path: str) -> None:
 def test_outsider_gets_404_on_both(w: World) -> None:
     for municipality in (w.alfa, w.beta):
         assert client_for(w.outsider, municipality).get("/").status_code == 404
-        assert client_for(w.outsider, municipality).post("/api/v1/invitations/", {"email": "x@y.test"}).status_code == 404
+        assert (
+            client_for(w.outsider, municipality).post("/api/v1/invitations/", {"email": "x@y.test"}).status_code == 404
+        )
 
 
 def test_platform_admin_without_membership_sees_no_tenant_data(w: World) -> None:

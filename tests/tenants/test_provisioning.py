@@ -13,7 +13,9 @@ from tenants.models import Domain, Invitation, Membership, Municipality, Platfor
 from tenants.roles import MunicipalRole
 from tests.conftest import World, client_for
 
-VALID = dict(name="San Pedro", slug="san-pedro", country="HN", time_zone="America/Tegucigalpa", admin_email="jefa@sanpedro.test")
+VALID = dict(
+    name="San Pedro", slug="san-pedro", country="HN", time_zone="America/Tegucigalpa", admin_email="jefa@sanpedro.test"
+)
 
 
 def schema_names() -> set[str]:
@@ -29,7 +31,9 @@ def test_create_builds_schema_domain_admin_and_audit(w: World) -> None:
     assert "m_san_pedro" in schema_names()
     assert Domain.objects.get(tenant=m).domain == "san-pedro.localhost"
     assert result.admin_created and result.admin.email == "jefa@sanpedro.test"
-    assert list(Membership.objects.filter(municipality=m).values_list("role", flat=True)) == [MunicipalRole.SYSTEM_COUNTERPART]
+    assert list(Membership.objects.filter(municipality=m).values_list("role", flat=True)) == [
+        MunicipalRole.SYSTEM_COUNTERPART
+    ]
     # No password given: the administrator is invited to choose one.
     assert result.invitation_token and Invitation.objects.filter(municipality=m, email="jefa@sanpedro.test").exists()
     assert not result.admin.has_usable_password()
@@ -62,7 +66,10 @@ def _catalogue(schema: str) -> dict[str, set[tuple[str, ...]]]:
                  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s""",
             [schema],
         )
-        constraints = {tuple(str(x).replace(f'"{schema}".', "S.").replace(f"{schema}.", "S.") for x in r) for r in cursor.fetchall()}
+        constraints = {
+            tuple(str(x).replace(f'"{schema}".', "S.").replace(f"{schema}.", "S.") for x in r)
+            for r in cursor.fetchall()
+        }
         cursor.execute(
             """SELECT ic.relname, replace(pg_get_indexdef(i.indexrelid), %s, 'S.')
                  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -185,12 +192,25 @@ def test_delete_needs_exact_confirmation_then_drops_everything(w: World) -> None
 
 
 def test_management_commands(w: World, capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("create_municipality", name="San Pedro", slug="san-pedro", country="HN",
-                 time_zone="America/Tegucigalpa", admin_email="jefa@sanpedro.test", admin_password="x" * 12)
+    call_command(
+        "create_municipality",
+        name="San Pedro",
+        slug="san-pedro",
+        country="HN",
+        time_zone="America/Tegucigalpa",
+        admin_email="jefa@sanpedro.test",
+        admin_password="x" * 12,
+    )
     assert "://san-pedro.localhost/" in capsys.readouterr().out
     with pytest.raises(CommandError, match="slug"):
-        call_command("create_municipality", name="Otro", slug="www", country="HN",
-                     time_zone="America/Tegucigalpa", admin_email="a@b.test")
+        call_command(
+            "create_municipality",
+            name="Otro",
+            slug="www",
+            country="HN",
+            time_zone="America/Tegucigalpa",
+            admin_email="a@b.test",
+        )
     call_command("deactivate_municipality", "san-pedro")
     assert not Municipality.objects.get(slug="san-pedro").is_active
     call_command("deactivate_municipality", "san-pedro", "--reactivate")

@@ -42,9 +42,27 @@ def test_killed_provisioning_leaves_no_half_made_schema(world: World) -> None:
         [EMAIL],
     )
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "create_municipality", "--name", "Killed", "--slug", "killed", "--country", "CO",
-         "--time-zone", "America/Bogota", "--admin-email", EMAIL, "--admin-password", "x" * 12],
-        cwd=ROOT, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "manage.py",
+            "create_municipality",
+            "--name",
+            "Killed",
+            "--slug",
+            "killed",
+            "--country",
+            "CO",
+            "--time-zone",
+            "America/Bogota",
+            "--admin-email",
+            EMAIL,
+            "--admin-password",
+            "x" * 12,
+        ],
+        cwd=ROOT,
+        env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         waiting: list[tuple[int, object]] = []

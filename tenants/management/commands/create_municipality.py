@@ -30,12 +30,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
             result = services.municipality_create(
-                actor=None, name=opts["name"], slug=opts["slug"], country=opts["country"],
-                time_zone=opts["time_zone"], admin_email=opts["admin_email"], admin_name=opts["admin_name"],
-                admin_password=opts["admin_password"], region=opts["region"], population=opts["population"],
+                actor=None,
+                name=opts["name"],
+                slug=opts["slug"],
+                country=opts["country"],
+                time_zone=opts["time_zone"],
+                admin_email=opts["admin_email"],
+                admin_name=opts["admin_name"],
+                admin_password=opts["admin_password"],
+                region=opts["region"],
+                population=opts["population"],
                 default_language=opts["language"],
             )
         except ValidationError as exc:
             lines = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
             raise CommandError("\n".join(lines)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Created {result.municipality.name}: {workspace_url(result.municipality)}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {result.municipality.name}: {workspace_url(result.municipality)}")
+        )

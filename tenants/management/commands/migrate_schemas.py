@@ -13,6 +13,7 @@ from django.db import connection
 from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION, MigrateSchemasCommand
 from psycopg import sql
 
+from tenants.db import use_public_schema
 from tenants.schemas import template_migration_lock, template_schema
 
 
@@ -31,7 +32,7 @@ class Command(MigrateSchemasCommand):
                 super().handle(*args, **options)
 
     def _migrate_template(self, args: tuple[Any, ...], options: dict[str, Any]) -> None:
-        connection.set_schema_to_public()
+        use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {}")
@@ -40,4 +41,4 @@ class Command(MigrateSchemasCommand):
             )
         executor = GET_EXECUTOR_FUNCTION(codename=options.get("executor"))(args, options)
         executor.run_migrations(tenants=[template_schema()])
-        connection.set_schema_to_public()
+        use_public_schema()

@@ -18,11 +18,11 @@ class Command(BaseCommand):
         out(self.style.SUCCESS("Demo data ready."))
         out(f"\nPublic portal: {portal_url()}")
         out(f"  Platform team (password {DEMO_PASSWORD}):")
-        for email, name, role in PLATFORM_PEOPLE:
+        for email, _name, role in PLATFORM_PEOPLE:
             out(f"    {email:34} {role.label}")
         for demo in MUNICIPALITIES:
             municipality = Municipality.objects.get(slug=demo.slug)
             out(f"\n{demo.name}: {workspace_url(municipality)}")
-            for role in ROLE_MAILBOX:
-                out(f"    {demo_email(demo.slug, role):40} {role.label}")
+            for municipal_role in ROLE_MAILBOX:
+                out(f"    {demo_email(demo.slug, municipal_role):40} {municipal_role.label}")
         out(f"\nEvery demo account uses the password: {DEMO_PASSWORD}\n")

@@ -1,0 +1,44 @@
+"""Typed access to the schema of the current database connection (django-tenants adds these
+methods to the connection at run time, which type checkers cannot see)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.db import connection
+
+if TYPE_CHECKING:
+    from django_tenants.postgresql_backend.base import DatabaseWrapper
+
+    from tenants.models import Municipality
+
+PUBLIC_SCHEMA = "public"
+
+
+def _conn() -> DatabaseWrapper:
+    return cast("DatabaseWrapper", connection)
+
+
+def current_schema() -> str:
+    return str(_conn().schema_name)
+
+
+def in_public_schema() -> bool:
+    return current_schema() == PUBLIC_SCHEMA
+
+
+def use_public_schema() -> None:
+    _conn().set_schema_to_public()
+
+
+def use_schema(name: str) -> None:
+    _conn().set_schema(name)
+
+
+def use_municipality(municipality: Municipality) -> None:
+    _conn().set_tenant(municipality)
+
+
+def public_tenant() -> object:
+    """What django-tenants calls the current tenant (a stand-in object in public)."""
+    return _conn().tenant

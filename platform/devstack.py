@@ -69,27 +69,35 @@ def _pg_bindir() -> Path | None:
     return None
 
 
-def _start_local_cluster() -> str:
+def _cluster_dir(as_root: bool) -> Path:
+    if as_root:
+        # PostgreSQL refuses to run as root: the cluster runs as an unprivileged account, in
+        # a directory it owns (the checkout may sit under a path that account cannot enter).
+        return Path("/var/tmp") / f"sigobito-pg-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]}"  # noqa: S108
+    return ROOT / "var" / "pg"
+
+
+def _run_as() -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    return ["runuser", "-u", "postgres" if _user_exists("postgres") else "nobody", "--"]
+
+
+def start_local_cluster(base: Path | None = None, port: int = LOCAL_PG_PORT) -> str:
+    """Start (initialising if needed) a PostgreSQL cluster of the project's own; returns the
+    URL of database DB_NAME on it."""
     bindir = _pg_bindir()
     if bindir is None:
         raise SystemExit(
             "[sigobito] No PostgreSQL found. Do one of: set DATABASE_URL; start a server on "
             "localhost:5432; or install the binaries (Debian: apt-get install postgresql)."
         )
-    as_root = os.geteuid() == 0
-    run_as: list[str] = []
-    if as_root:
-        # PostgreSQL refuses to run as root: run the cluster as an unprivileged account, in a
-        # directory it owns (the checkout may sit under a path that account cannot enter).
-        user = "postgres" if _user_exists("postgres") else "nobody"
-        base = Path("/var/tmp") / f"sigobito-pg-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]}"  # noqa: S108
-        run_as = ["runuser", "-u", user, "--"]
-    else:
-        base = ROOT / "var" / "pg"
+    run_as = _run_as()
+    base = base or _cluster_dir(bool(run_as))
     data, run = base / "data", base / "run"
     run.mkdir(parents=True, exist_ok=True)
-    if as_root:
-        subprocess.run(["chown", "-R", f"{user}:", str(base)], check=True)
+    if run_as:
+        subprocess.run(["chown", "-R", f"{run_as[2]}:", str(base)], check=True)
     if not (data / "PG_VERSION").exists():
         say(f"initialising a local PostgreSQL cluster in {data}")
         subprocess.run(
@@ -108,25 +116,35 @@ def _start_local_cluster() -> str:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    url_admin = f"postgresql://postgres@127.0.0.1:{LOCAL_PG_PORT}/postgres"
+    url_admin = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     if not _pg_connect(url_admin):
-        say(f"starting the local PostgreSQL on port {LOCAL_PG_PORT}")
+        say(f"starting the local PostgreSQL on port {port}")
         subprocess.run(
             [
                 *run_as,
                 str(bindir / "pg_ctl"),
+                "start",
                 "-D",
                 str(data),
                 "-l",
                 str(base / "postgres.log"),
                 "-w",
                 "-o",
-                f"-p {LOCAL_PG_PORT} -k {run} -c listen_addresses=127.0.0.1 -c max_connections=200",
+                f"-p {port} -k {run} -c listen_addresses=127.0.0.1 -c max_connections=200",
             ],
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    return f"postgresql://postgres@127.0.0.1:{LOCAL_PG_PORT}/{DB_NAME}"
+    _ensure_database(url_admin, DB_NAME)
+    return f"postgresql://postgres@127.0.0.1:{port}/{DB_NAME}"
+
+
+def stop_local_cluster(base: Path | None = None) -> None:
+    bindir = _pg_bindir()
+    run_as = _run_as()
+    data = (base or _cluster_dir(bool(run_as))) / "data"
+    if bindir and (data / "PG_VERSION").exists():
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "stop", "-D", str(data), "-m", "fast"], check=False)
 
 
 def _user_exists(name: str) -> bool:
@@ -146,8 +164,7 @@ def resolve_database() -> str:
             _ensure_database(f"postgresql://{user}@127.0.0.1:5432/postgres", DB_NAME)
             say(f"database: PostgreSQL on 127.0.0.1:5432 (user {user}, database {DB_NAME})")
             return f"postgresql://{user}@127.0.0.1:5432/{DB_NAME}"
-    url = _start_local_cluster()
-    _ensure_database(url.rsplit("/", 1)[0] + "/postgres", DB_NAME)
+    url = start_local_cluster()
     say(f"database: project-local PostgreSQL on 127.0.0.1:{LOCAL_PG_PORT}")
     return url
 

@@ -9,12 +9,14 @@ from tenants.db import in_public_schema
 
 
 def audit(*, actor: User | None, action: str, object_type: str = "", object_id: object = "", **data: Any) -> None:
-    label = actor.email if actor is not None else "system"
+    # The name people know (the email stays in the platform-wide event for traceability).
+    label = (actor.full_name or actor.email) if actor is not None else "system"
     if in_public_schema():
         from tenants.models import PlatformAuditEvent
 
         PlatformAuditEvent.objects.create(
-            actor=actor, actor_label=label, action=action, municipality_slug=str(data.pop("slug", "")), data=data
+            actor=actor,
+            actor_label=actor.email if actor is not None else "system", action=action, municipality_slug=str(data.pop("slug", "")), data=data
         )
     else:
         from tenants.workspace.models import AuditEvent

@@ -61,3 +61,14 @@ def test_my_workspaces_lists_memberships(w: World) -> None:
     assert "Municipio Alfa" in html and "Municipio Beta" not in html
     me = client_for(w.mayor_alfa).get("/api/v1/me/").json()
     assert [ws["municipality"] for ws in me["workspaces"]] == ["alfa"]
+
+
+def test_home_tells_recent_activity_in_words(w: World) -> None:
+    from tenants import services
+    from tenants.db import use_municipality
+
+    use_municipality(w.alfa)
+    services.invitation_create(actor=w.admin_alfa, municipality=w.alfa, email="nuevo@alfa.test", roles=["mayor"])
+    html = client_for(w.editor_alfa, w.alfa).get("/").content.decode()
+    assert "<strong>Ana Alfa</strong> invitó a una persona a unirse (1 rol/es)" in html
+    assert "nuevo@alfa.test" not in html  # members without the managing role do not see emails

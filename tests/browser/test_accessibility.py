@@ -1,0 +1,81 @@
+"""WCAG 2.1 A/AA checks with axe-core (installed from the npm registry) on the pages of
+this issue, logged out and logged in, in Spanish and English."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD, World
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run ./dev install (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/cuenta/entrar/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_public_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
+    base = server.format(host="localhost")
+    problems = {}
+    for path in ["/", "/cuenta/entrar/", "/cuenta/contrasena/olvido/", "/no-existe/"]:
+        page.goto(base + path)
+        if found := _violations(page):
+            problems[path] = found
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_workspace_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
+    base = server.format(host="alfa.localhost")
+    _login(page, base, world.admin_alfa.email)
+    problems = {}
+    for path in ["/", "/miembros/"]:
+        page.goto(base + path)
+        if found := _violations(page):
+            problems[path] = found
+    # A form with errors, and the English version.
+    page.goto(base + "/miembros/")
+    page.locator("#id_email").fill("no-es-un-correo")
+    page.get_by_role("button", name="Enviar invitación").click()
+    page.wait_for_load_state()
+    if found := _violations(page):
+        problems["/miembros/ (errors)"] = found
+    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("button", name="Cambiar").click()
+    page.wait_for_load_state()
+    if found := _violations(page):
+        problems["/miembros/ (en)"] = found
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_platform_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
+    base = server.format(host="localhost")
+    _login(page, base, world.platform_admin.email)
+    problems = {}
+    for path in ["/plataforma/municipios/", "/plataforma/municipios/alfa/eliminar/", "/mis-espacios/"]:
+        page.goto(base + path)
+        if found := _violations(page):
+            problems[path] = found
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

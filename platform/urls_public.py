@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from tenants import apis, views
+from tenants.accounts.views import LoginView
 
 platform_patterns = (
     [
@@ -52,6 +53,10 @@ urlpatterns = [
     path("mis-espacios/", views.my_workspaces, name="my-workspaces"),
     path("plataforma/", include(platform_patterns)),
     path("api/v1/", include(api_patterns)),
+    # One login page for everything, so the rate limit cannot be sidestepped through the
+    # Django or Wagtail admin login forms.
+    path("admin/login/", LoginView.as_view(), name="admin-login"),
+    path("cms/login/", LoginView.as_view(), name="cms-login"),
     path("admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),

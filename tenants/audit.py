@@ -16,7 +16,10 @@ def audit(*, actor: User | None, action: str, object_type: str = "", object_id: 
 
         PlatformAuditEvent.objects.create(
             actor=actor,
-            actor_label=actor.email if actor is not None else "system", action=action, municipality_slug=str(data.pop("slug", "")), data=data
+            actor_label=actor.email if actor is not None else "system",
+            action=action,
+            municipality_slug=str(data.pop("slug", "")),
+            data=data,
         )
     else:
         from tenants.workspace.models import AuditEvent

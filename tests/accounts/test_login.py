@@ -82,3 +82,18 @@ def test_password_reset_for_unknown_email_reveals_nothing(w: World) -> None:
     response = client_for(None).post("/cuenta/contrasena/olvido/", {"email": "nadie@nada.test"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+@override_settings(LOGIN_RATE_LIMIT_ATTEMPTS=2)
+def test_admin_logins_are_the_same_rate_limited_page(w: World) -> None:
+    for path in ["/admin/login/", "/cms/login/"]:
+        client = client_for(None)
+        for _ in range(2):
+            client.post(path, {"username": w.platform_admin.email, "password": "mala"})
+        assert client.post(path, {"username": w.platform_admin.email, "password": PASSWORD}).status_code == 429
+        from django.core.cache import caches
+
+        caches["platform"].clear()
+    # Wagtail sends people who are not logged in to the platform's login page.
+    response = client_for(None).get("/cms/")
+    assert response.status_code == 302 and response["Location"].startswith("/cuenta/entrar/")

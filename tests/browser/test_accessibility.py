@@ -24,8 +24,7 @@ def _violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
     ]
 
 

@@ -45,6 +45,10 @@ def workspace_members(municipality: Municipality) -> list[tuple[User, list[str]]
     return list(members.values())
 
 
+def member_count(municipality: Municipality) -> int:
+    return Membership.objects.filter(municipality=municipality).values("user").distinct().count()
+
+
 def pending_invitations(municipality: Municipality) -> QuerySet[Invitation]:
     from django.utils import timezone
 

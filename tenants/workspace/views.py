@@ -13,7 +13,7 @@ from tenants import services
 from tenants.accounts.models import User, acting_user
 from tenants.forms import InvitationForm, MemberRolesForm
 from tenants.roles import MEMBER_MANAGERS, MunicipalRole
-from tenants.selectors import pending_invitations, workspace_members
+from tenants.selectors import member_count, pending_invitations, workspace_members
 from tenants.views import apply_errors
 from tenants.workspace.selectors import recent_activity
 
@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "municipality": municipality,
         "role_labels": role_labels,
         "can_manage_members": bool(roles & MEMBER_MANAGERS),
-        "member_count": len(workspace_members(municipality)),
+        "member_count": member_count(municipality),
         "activity": recent_activity(limit=8),
     }
     return render(request, "workspace/home.html", context)

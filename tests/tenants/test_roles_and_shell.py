@@ -72,3 +72,12 @@ def test_home_tells_recent_activity_in_words(w: World) -> None:
     html = client_for(w.editor_alfa, w.alfa).get("/").content.decode()
     assert "<strong>Ana Alfa</strong> invitó a una persona a unirse (1 rol/es)" in html
     assert "nuevo@alfa.test" not in html  # members without the managing role do not see emails
+
+
+def test_workspace_home_runs_a_fixed_number_of_queries(w: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(w.admin_alfa, w.alfa)
+    client.get("/")  # warm caches (content types, translations)
+    # search_path to public, domain+municipality, search_path to the municipality, session,
+    # user, roles, member count, activity
+    with django_assert_num_queries(8):
+        assert client.get("/").status_code == 200

@@ -239,7 +239,7 @@ def start(args: list[str]) -> int:
     port = os.environ.get("PORT", "8000")
     env = environment(debug=True)
     env.setdefault("PLATFORM_PORT", port)
-    manage(env, "compilemessages", "--ignore", ".venv", "-v", "0")
+    manage(env, "compilemessages", "--ignore", ".venv", "--ignore", "node_modules", "-v", "0")
     say("migrating the public schema, the tenant template and every municipality")
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "seed_demo")
@@ -281,7 +281,7 @@ def start(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     env = environment(debug=False)
     env["DJANGO_SETTINGS_MODULE"] = "sigobito_platform.settings.test"
-    manage(env, "compilemessages", "--ignore", ".venv", "-v", "0")
+    manage(env, "compilemessages", "--ignore", ".venv", "--ignore", "node_modules", "-v", "0")
     bin_dir = Path(sys.executable).parent
     steps = [
         ("ruff check", [str(bin_dir / "ruff"), "check", "."]),

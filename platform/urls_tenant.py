@@ -3,6 +3,7 @@
 from django.urls import include, path
 from sigobito_platform.urls_common import common_urlpatterns
 
+from tenants.permissions import IsWorkspaceMember
 from tenants.workspace import apis, views
 
 workspace_patterns = (
@@ -20,7 +21,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    *common_urlpatterns(__name__),
+    *common_urlpatterns(__name__, docs_permission=IsWorkspaceMember),
     path("", views.home, name="home"),
     path("", include(workspace_patterns)),
     path("api/v1/", include(api_patterns)),

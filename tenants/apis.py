@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 from tenants import services
 from tenants.accounts import ratelimit
 from tenants.accounts.models import acting_user
+from tenants.accounts.services import api_token_for
 from tenants.links import workspace_url
 from tenants.models import Municipality
 from tenants.permissions import IsPlatformAdmin
-from tenants.selectors import active_municipalities, user_workspaces
+from tenants.selectors import active_municipalities, municipality_by_slug, platform_roles_of, user_workspaces
 from tenants.serializers import (
     DeleteConfirmSerializer,
     MeSerializer,
@@ -54,7 +55,7 @@ class MunicipalityListCreateApi(generics.ListCreateAPIView[Municipality]):
 
 
 def _municipality(slug: str) -> Municipality:
-    municipality = Municipality.objects.filter(slug=slug).prefetch_related("domains").first()
+    municipality = municipality_by_slug(slug)
     if municipality is None:
         raise Http404
     return municipality
@@ -103,7 +104,7 @@ class MeApi(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = acting_user(request)
-        roles = sorted(user.platform_roles.values_list("role", flat=True))  # type: ignore[union-attr]
+        roles = sorted(platform_roles_of(user))  # type: ignore[union-attr]
         workspaces = [
             {"municipality": m.slug, "name": m.name, "url": workspace_url(m, request=request._request), "roles": labels}
             for m, labels in user_workspaces(user)
@@ -134,7 +135,4 @@ class TokenApi(APIView):
             ratelimit.record_failure(request._request, email)
             raise ValidationError({"non_field_errors": [_("El correo o la contraseña no son correctos.")]})
         ratelimit.clear_account(request._request, email)
-        from rest_framework.authtoken.models import Token
-
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token_for(user=user)})

@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tenants.roles import MEMBER_MANAGERS, PlatformRole
+from tenants.selectors import platform_roles_of
 
 # (url name, label, roles that see it; empty = every member).
 WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
@@ -26,15 +27,10 @@ PUBLIC_NAV: list[tuple[str, Any, frozenset[str] | None]] = [
 
 
 def _platform_roles(request: HttpRequest) -> frozenset[str]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return frozenset()
     cached = getattr(request, "_platform_roles", None)
     if cached is None:
-        roles = set(user.platform_roles.values_list("role", flat=True))  # type: ignore[union-attr]
-        if user.is_superuser:
-            roles |= set(PlatformRole.values)
-        cached = frozenset(roles)
+        user = getattr(request, "user", None)
+        cached = platform_roles_of(user if user is not None and user.is_authenticated else None)  # type: ignore[arg-type]
         request._platform_roles = cached  # type: ignore[attr-defined]
     return cached
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from tenants import services
-from tenants.accounts.models import User
-from tenants.models import Membership, Municipality
+from tenants.accounts.services import user_create_or_update
 from tenants.roles import MunicipalRole, PlatformRole
+from tenants.selectors import municipality_by_slug
 
 DEMO_PASSWORD = "sigobito-demo-2026"  # noqa: S105 (documented demo password)
 
@@ -98,43 +96,23 @@ def demo_email(slug: str, role: str) -> str:
     return f"{ROLE_MAILBOX[MunicipalRole(role)]}@{slug}.example.org"
 
 
-def _person(email: str, full_name: str) -> User:
-    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
-    user.full_name = full_name
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["full_name", "password"])
-    return user
-
-
-def load_demo() -> list[str]:
-    """Create (or refresh) the demo data; returns lines describing what exists."""
-    lines: list[str] = []
-    with transaction.atomic():
-        for email, name, role in PLATFORM_PEOPLE:
-            user = _person(email, name)
-            if role == PlatformRole.PLATFORM_ADMIN and not user.is_superuser:
-                user.is_superuser = True
-                user.save(update_fields=["is_superuser"])
-            services.platform_role_grant(actor=None, user=user, role=role)
+def load_demo() -> None:
+    """Create (or refresh) the demo data through the same services people use."""
+    for email, name, platform_role in PLATFORM_PEOPLE:
+        user = user_create_or_update(email=email, full_name=name, password=DEMO_PASSWORD)
+        services.platform_role_grant(actor=None, user=user, role=platform_role)
     for demo in MUNICIPALITIES:
-        counterpart = demo.people[MunicipalRole.SYSTEM_COUNTERPART]
-        if not Municipality.objects.filter(slug=demo.slug).exists():
+        if municipality_by_slug(demo.slug) is None:
             services.municipality_create(
-                actor=None,
-                name=demo.name,
-                slug=demo.slug,
-                country=demo.country,
-                region=demo.region,
-                population=demo.population,
-                time_zone=demo.time_zone,
+                actor=None, name=demo.name, slug=demo.slug, country=demo.country, region=demo.region,
+                population=demo.population, time_zone=demo.time_zone,
                 admin_email=demo_email(demo.slug, MunicipalRole.SYSTEM_COUNTERPART),
-                admin_name=counterpart,
-                admin_password=DEMO_PASSWORD,
+                admin_name=demo.people[MunicipalRole.SYSTEM_COUNTERPART], admin_password=DEMO_PASSWORD,
+            )  # fmt: skip
+        municipality = municipality_by_slug(demo.slug)
+        assert municipality is not None
+        for municipal_role, full_name in demo.people.items():
+            user = user_create_or_update(
+                email=demo_email(demo.slug, municipal_role), full_name=full_name, password=DEMO_PASSWORD
             )
-        municipality = Municipality.objects.get(slug=demo.slug)
-        with transaction.atomic():
-            for municipal_role, full_name in demo.people.items():
-                user = _person(demo_email(demo.slug, municipal_role), full_name)
-                Membership.objects.get_or_create(user=user, municipality=municipality, role=municipal_role)
-        lines.append(f"{demo.name}: {demo.slug}.<platform domain>")
-    return lines
+            services.membership_grant(actor=None, municipality=municipality, user=user, role=municipal_role)

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.db import public_tenant, use_municipality, use_public_schema
@@ -39,8 +40,9 @@ class MunicipalityRoutingMiddleware(TenantMainMiddleware):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         use_public_schema()
         timezone.deactivate()
-        hostname = self.hostname_from_request(request)
+        hostname = self.hostname_from_request(request).lower()
         request.municipality = None  # type: ignore[attr-defined]
+        request.deactivated_municipality = None  # type: ignore[attr-defined]
         request.tenant = public_tenant()  # type: ignore[attr-defined]
         if hostname in settings.PUBLIC_HOSTS:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
@@ -53,8 +55,12 @@ class MunicipalityRoutingMiddleware(TenantMainMiddleware):
             raise Http404("No municipality for this host")
         municipality = domain.tenant
         if not municipality.is_active:
-            response = render(request, "tenants/deactivated.html", {"municipality_name": municipality.name}, status=410)
-            return response
+            # Answered by WorkspaceAccessMiddleware, after the security, session, language
+            # and CSRF layers, so the 410 page gets the same headers and language as others.
+            request.deactivated_municipality = municipality  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
+            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            return None
         municipality.domain_url = hostname
         request.municipality = municipality  # type: ignore[attr-defined]
         request.tenant = municipality  # type: ignore[attr-defined]
@@ -99,7 +105,15 @@ class WorkspaceAccessMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         municipality = getattr(request, "municipality", None)
         request.workspace_roles = frozenset()  # type: ignore[attr-defined]
-        if municipality is None or request.path.startswith(ALWAYS_OPEN_PREFIXES):
+        if request.path.startswith(ALWAYS_OPEN_PREFIXES):
+            return self.get_response(request)
+        if getattr(request, "deactivated_municipality", None) is not None:
+            # Data kept, access closed; the page names no municipality (members and others
+            # alike), and API clients get JSON.
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Este espacio de trabajo está desactivado.")}, status=410)
+            return render(request, "tenants/deactivated.html", status=410)
+        if municipality is None:
             return self.get_response(request)
         user = request.user
         if user.is_authenticated:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -102,13 +103,26 @@ class Membership(models.Model):
         return f"{self.user} · {self.municipality} · {self.get_role_display()}"
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted, revoked nor expired (a token may still have to be issued)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def usable(self) -> InvitationQuerySet:
+        """Open and with a token already sent: what a link can be accepted against."""
+        return self.open().filter(token_hash__isnull=False)
+
+
 class Invitation(models.Model):
-    """An invitation to join a municipality by email. Only a hash of the token is stored."""
+    """An invitation to join a municipality by email.
+
+    The token is made by the task that sends the email, and only its hash is stored: the
+    raw token exists in the email alone (never in the broker or the database)."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("correo electrónico"))
     roles = ArrayField(models.CharField(max_length=40, choices=MunicipalRole.choices), verbose_name=_("roles"))
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -119,6 +133,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitación")

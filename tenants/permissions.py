@@ -11,8 +11,7 @@ from rest_framework.request import Request
 
 from tenants.db import in_public_schema
 from tenants.roles import PlatformRole
-from tenants.selectors import user_roles_in
-from tenants.services import user_has_platform_role
+from tenants.selectors import has_platform_role, user_roles_in
 
 
 def request_roles(request: Request) -> frozenset[str]:
@@ -47,4 +46,4 @@ class HasWorkspaceRole(IsWorkspaceMember):
 
 class IsPlatformAdmin(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        return user_has_platform_role(request.user, PlatformRole.PLATFORM_ADMIN)  # type: ignore[arg-type]
+        return has_platform_role(request.user, PlatformRole.PLATFORM_ADMIN)  # type: ignore[arg-type]

@@ -16,12 +16,12 @@ rather than produce a schema that silently differs from a migrated one.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from psycopg import sql
 
 from tenants.db import in_public_schema
@@ -110,8 +110,9 @@ def _tables(cursor: object, source: str) -> list[_Table]:
 
 def _retarget(definition: str, source: str, target: str) -> str:
     # Definitions come out with the template's name wherever it is not on the search_path
-    # (which is `public` here), so every reference to a template object is `source.`.
-    return definition.replace(f"{source}.", f'"{target}".')
+    # (which is `public` here), so every reference to a template object is `source.` as a
+    # whole identifier (not inside another name or a quoted literal).
+    return re.sub(rf"(?<![\w'\"$]){re.escape(source)}\.(?=[\w\"])", f'"{target}".', definition)
 
 
 def clone_script(source: str, target: str) -> str:
@@ -221,20 +222,16 @@ def drop_schema(name: str) -> None:
 
 @contextlib.contextmanager
 def template_migration_lock() -> Iterator[None]:
-    """Exclusive lock for migrating the template, on a connection of its own: the migration
-    executor closes Django's connection between schemas, which would release a session lock
-    taken there."""
-    db = settings.DATABASES["default"]
-    conninfo = psycopg.conninfo.make_conninfo(
-        dbname=connection.settings_dict["NAME"],
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        host=db.get("HOST") or None,
-        port=str(db.get("PORT") or "") or None,
-    )
-    with psycopg.connect(conninfo, autocommit=True) as lock_conn:
-        lock_conn.execute("SELECT pg_advisory_lock(%s)", [TEMPLATE_LOCK_KEY])
-        try:
-            yield
-        finally:
-            lock_conn.execute("SELECT pg_advisory_unlock(%s)", [TEMPLATE_LOCK_KEY])
+    """Exclusive lock for migrating the template, on a connection of its own (made from the
+    same settings, options included): the migration executor closes Django's connection
+    between schemas, which would release a session lock taken there."""
+    lock_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with lock_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [TEMPLATE_LOCK_KEY])
+            try:
+                yield
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [TEMPLATE_LOCK_KEY])
+    finally:
+        lock_connection.close()

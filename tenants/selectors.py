@@ -6,7 +6,29 @@ from django.db.models import QuerySet
 
 from tenants.accounts.models import User
 from tenants.models import Invitation, Membership, Municipality
-from tenants.roles import MunicipalRole
+from tenants.roles import MunicipalRole, PlatformRole
+
+
+def platform_roles_of(user: User | None) -> frozenset[str]:
+    """A person's platform roles; a superuser is a platform administrator."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    roles = set(user.platform_roles.values_list("role", flat=True))
+    if user.is_superuser:
+        roles.add(PlatformRole.PLATFORM_ADMIN)
+    return frozenset(roles)
+
+
+def has_platform_role(user: User | None, role: PlatformRole) -> bool:
+    return role in platform_roles_of(user)
+
+
+def municipality_by_slug(slug: str) -> Municipality | None:
+    return Municipality.objects.filter(slug=slug).prefetch_related("domains").first()
+
+
+def all_municipalities() -> QuerySet[Municipality]:
+    return Municipality.objects.prefetch_related("domains").order_by("-is_active", "name")
 
 
 def active_municipalities() -> QuerySet[Municipality]:
@@ -50,8 +72,4 @@ def member_count(municipality: Municipality) -> int:
 
 
 def pending_invitations(municipality: Municipality) -> QuerySet[Invitation]:
-    from django.utils import timezone
-
-    return Invitation.objects.filter(
-        municipality=municipality, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).order_by("-created_at")
+    return Invitation.objects.open().filter(municipality=municipality).order_by("-created_at")

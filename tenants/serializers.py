@@ -74,7 +74,7 @@ class TokenSerializer(serializers.Serializer[Any]):
 
 class MemberSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    email = serializers.EmailField()
+    email = serializers.EmailField(allow_null=True, help_text="Only for the system counterpart and the mayor.")
     full_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.ChoiceField(choices=MunicipalRole.choices))
 

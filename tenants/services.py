@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -21,11 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants import schemas
-from tenants.accounts.models import User
+from tenants.accounts.models import PlatformRoleAssignment, User
 from tenants.audit import audit
 from tenants.db import in_public_schema
 from tenants.models import Country, Domain, Invitation, Membership, Municipality
-from tenants.roles import MunicipalRole, PlatformRole
+from tenants.roles import MEMBER_MANAGERS, MunicipalRole, PlatformRole
+from tenants.selectors import has_platform_role
 from tenants.validators import schema_name_for, validate_slug, validate_time_zone
 
 
@@ -34,7 +37,7 @@ class ProvisioningResult:
     municipality: Municipality
     admin: User
     admin_created: bool
-    invitation_token: str | None  # set when the administrator must choose a password
+    invitation: Invitation | None  # set when the administrator still has to choose a password
 
 
 def _require_public() -> None:
@@ -42,17 +45,9 @@ def _require_public() -> None:
         raise RuntimeError("Platform services run in the public schema only.")
 
 
-def user_has_platform_role(user: User | None, role: PlatformRole) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.platform_roles.filter(role=role).exists()
-
-
 def _require_platform_admin(actor: User | None) -> None:
     # `actor=None` is the system itself (management commands run by an operator).
-    if actor is not None and not user_has_platform_role(actor, PlatformRole.PLATFORM_ADMIN):
+    if actor is not None and not has_platform_role(actor, PlatformRole.PLATFORM_ADMIN):
         raise PermissionDenied(_("Solo la administración de la plataforma puede hacer esto."))
 
 
@@ -60,14 +55,22 @@ def domain_for(slug: str) -> str:
     return f"{slug}.{settings.PLATFORM_DOMAIN}"
 
 
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _duplicate_slug(slug: str) -> ValidationError:
+    return ValidationError({"slug": [_("Ya existe un municipio con el identificador «%(slug)s».") % {"slug": slug}]})
+
+
 def _validate_municipality(
     *, name: str, slug: str, country: str, region: str, population: int | None, time_zone: str, language: str
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
-    def check(field: str, fn: object, value: object) -> None:
+    def check(field: str, validator: object, value: object) -> None:
         try:
-            fn(value)  # type: ignore[operator]
+            validator(value)  # type: ignore[operator]
         except ValidationError as exc:
             errors.setdefault(field, []).extend(str(m) for m in exc.messages)
 
@@ -77,7 +80,7 @@ def _validate_municipality(
         errors["name"] = [_("El nombre admite como máximo 150 caracteres.")]
     check("slug", validate_slug, slug)
     if "slug" not in errors and Municipality.objects.filter(slug=slug).exists():
-        errors["slug"] = [_("Ya existe un municipio con el identificador «%(slug)s».") % {"slug": slug}]
+        errors["slug"] = _duplicate_slug(slug).message_dict["slug"]
     if country not in Country.values:
         errors["country"] = [_("Elija un país de la lista.")]
     if len(region) > 120:
@@ -88,15 +91,6 @@ def _validate_municipality(
     if language not in dict(settings.LANGUAGES):
         errors["default_language"] = [_("Elija español o inglés.")]
     return errors
-
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, hashlib.sha256(token.encode()).hexdigest()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def municipality_create(
@@ -114,52 +108,47 @@ def municipality_create(
     default_language: str = "es",
 ) -> ProvisioningResult:
     """Create a municipality: schema (cloned from the template), row, primary domain and
-    first administrator (the system counterpart), all or nothing."""
+    first administrator (the system counterpart), all or nothing. An administrator without
+    a password is invited by email to choose one."""
     _require_public()
     _require_platform_admin(actor)
     slug = slug.strip()
     admin_email = admin_email.strip().lower()
     errors = _validate_municipality(
-        name=name,
-        slug=slug,
-        country=country,
-        region=region,
-        population=population,
-        time_zone=time_zone,
-        language=default_language,
-    )
+        name=name, slug=slug, country=country, region=region, population=population,
+        time_zone=time_zone, language=default_language,
+    )  # fmt: skip
     try:
         validate_email(admin_email)
     except ValidationError:
         errors["admin_email"] = [_("Indique un correo electrónico válido para la primera persona administradora.")]
+    if admin_password:
+        try:
+            validate_password(admin_password, User(email=admin_email, full_name=admin_name))
+        except ValidationError as exc:
+            errors["admin_password"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
 
     schema_name = schema_name_for(slug)
-    token: str | None = None
+    invitation = None
     try:
         with transaction.atomic():
             if schemas.schema_exists(schema_name):
                 raise ValidationError({"slug": [_("Ya existe un esquema para «%(slug)s».") % {"slug": slug}]})
             schemas.clone_template(schema_name)
             municipality = Municipality.objects.create(
-                schema_name=schema_name,
-                name=name.strip(),
-                slug=slug,
-                country=country,
-                region=region.strip(),
-                population=population,
-                time_zone=time_zone,
-                default_language=default_language,
-            )
+                schema_name=schema_name, name=name.strip(), slug=slug, country=country, region=region.strip(),
+                population=population, time_zone=time_zone, default_language=default_language,
+            )  # fmt: skip
             Domain.objects.create(domain=domain_for(slug), tenant=municipality, is_primary=True)
             admin = User.objects.filter(email__iexact=admin_email).first()
             admin_created = admin is None
             if admin is None:
                 admin = User.objects.create_user(email=admin_email, password=admin_password, full_name=admin_name)
             Membership.objects.create(user=admin, municipality=municipality, role=MunicipalRole.SYSTEM_COUNTERPART)
-            if admin_created and not admin_password:
-                token = _create_invitation(
+            if not admin.has_usable_password():
+                invitation = _create_invitation(
                     municipality=municipality,
                     email=admin_email,
                     roles=[MunicipalRole.SYSTEM_COUNTERPART],
@@ -168,18 +157,23 @@ def municipality_create(
             audit(actor=actor, action="municipality.create", slug=slug, admin=admin_email)
     except IntegrityError as exc:
         # Two requests for the same slug at once: the loser gets the same answer as a
-        # sequential duplicate.
-        raise ValidationError(
-            {"slug": [_("Ya existe un municipio con el identificador «%(slug)s».") % {"slug": slug}]}
-        ) from exc
-    return ProvisioningResult(municipality, admin, admin_created, token)
+        # sequential duplicate. Any other integrity problem is a bug and is not disguised.
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
+        if "slug" in constraint or "schema_name" in constraint or "domain" in constraint:
+            raise _duplicate_slug(slug) from exc
+        raise
+    return ProvisioningResult(municipality, admin, admin_created, invitation)
+
+
+def _locked(municipality: Municipality) -> Municipality:
+    return Municipality.objects.select_for_update().get(pk=municipality.pk)
 
 
 def municipality_deactivate(*, actor: User | None, municipality: Municipality) -> Municipality:
     _require_public()
     _require_platform_admin(actor)
     with transaction.atomic():
-        municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        municipality = _locked(municipality)
         if municipality.is_active:
             municipality.is_active = False
             municipality.deactivated_at = timezone.now()
@@ -192,7 +186,7 @@ def municipality_reactivate(*, actor: User | None, municipality: Municipality) -
     _require_public()
     _require_platform_admin(actor)
     with transaction.atomic():
-        municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        municipality = _locked(municipality)
         if not municipality.is_active:
             municipality.is_active = True
             municipality.deactivated_at = None
@@ -215,7 +209,7 @@ def municipality_delete(*, actor: User | None, municipality: Municipality, confi
             }
         )
     with transaction.atomic():
-        municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        municipality = _locked(municipality)
         schemas.drop_schema(municipality.schema_name)
         slug = municipality.slug
         municipality.delete(force_drop=False)
@@ -226,14 +220,12 @@ def municipality_delete(*, actor: User | None, municipality: Municipality, confi
 
 
 def can_manage_members(user: User, municipality: Municipality) -> bool:
-    return Membership.objects.filter(
-        user=user, municipality=municipality, role__in=[MunicipalRole.SYSTEM_COUNTERPART, MunicipalRole.MAYOR]
-    ).exists()
+    return Membership.objects.filter(user=user, municipality=municipality, role__in=MEMBER_MANAGERS).exists()
 
 
-def _clean_roles(roles: list[str]) -> list[str]:
+def _clean_roles(roles: Iterable[str], *, allow_empty: bool = False) -> list[str]:
     cleaned = sorted(set(roles))
-    if not cleaned:
+    if not cleaned and not allow_empty:
         raise ValidationError({"roles": [_("Elija al menos un rol.")]})
     unknown = [r for r in cleaned if r not in MunicipalRole.values]
     if unknown:
@@ -241,26 +233,21 @@ def _clean_roles(roles: list[str]) -> list[str]:
     return cleaned
 
 
-def _create_invitation(*, municipality: Municipality, email: str, roles: list[str], invited_by: User | None) -> str:
-    token, token_hash = _new_token()
+def _create_invitation(
+    *, municipality: Municipality, email: str, roles: list[str], invited_by: User | None
+) -> Invitation:
     invitation = Invitation.objects.create(
-        municipality=municipality,
-        email=email,
-        roles=roles,
-        token_hash=token_hash,
-        invited_by=invited_by,
+        municipality=municipality, email=email, roles=roles, invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
+    )  # fmt: skip
     from tenants.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id=invitation.pk, token=token))
-    return token
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id=invitation.pk))
+    return invitation
 
 
-def invitation_create(
-    *, actor: User, municipality: Municipality, email: str, roles: list[str]
-) -> tuple[Invitation, str]:
-    """Invite someone to a municipality by email; returns the invitation and its token."""
+def invitation_create(*, actor: User, municipality: Municipality, email: str, roles: list[str]) -> Invitation:
+    """Invite someone to a municipality by email (the email is sent in the background)."""
     if not can_manage_members(actor, municipality):
         raise PermissionDenied(_("Solo la contraparte del sistema o el titular pueden invitar miembros."))
     email = (email or "").strip().lower()
@@ -284,13 +271,25 @@ def invitation_create(
         if existing and set(roles) <= existing:
             raise ValidationError({"email": [_("Esta persona ya es miembro con esos roles.")]})
         # A new invitation replaces any pending one for the same address.
-        Invitation.objects.filter(
-            municipality=municipality, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-        token = _create_invitation(municipality=municipality, email=email, roles=roles, invited_by=actor)
-        invitation = Invitation.objects.get(token_hash=hash_token(token))
-        audit(actor=actor, action="invitation.create", slug=municipality.slug, email=email, roles=roles)
-    return invitation, token
+        Invitation.objects.open().filter(municipality=municipality, email__iexact=email).update(
+            revoked_at=timezone.now()
+        )
+        invitation = _create_invitation(municipality=municipality, email=email, roles=roles, invited_by=actor)
+        audit(actor=actor, action="invitation.create", slug=municipality.slug, roles=roles)
+    return invitation
+
+
+def invitation_issue_token(*, invitation: Invitation) -> str | None:
+    """Make the invitation's secret token (called by the task that emails it). Returns None
+    if the invitation is no longer open. Issuing again replaces the previous token."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not Invitation.objects.open().filter(pk=invitation.pk).exists():
+            return None
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = hash_token(token)
+        invitation.save(update_fields=["token_hash"])
+    return token
 
 
 def invitation_accept(
@@ -304,7 +303,7 @@ def invitation_accept(
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at or invitation.revoked_at or invitation.expires_at < timezone.now():
+        if not Invitation.objects.usable().filter(pk=invitation.pk).exists():
             raise ValidationError(_("Esta invitación ya no es válida. Pida una nueva."))
         account = User.objects.filter(email__iexact=invitation.email).first()
         if account is not None and account.has_usable_password():
@@ -317,8 +316,6 @@ def invitation_accept(
             errors: dict[str, list[str]] = {}
             if not full_name.strip():
                 errors["full_name"] = [_("Indique su nombre.")]
-            from django.contrib.auth.password_validation import validate_password
-
             try:
                 validate_password(password or "", User(email=invitation.email, full_name=full_name))
             except ValidationError as exc:
@@ -342,37 +339,57 @@ def invitation_accept(
     return account
 
 
-def membership_set_roles(*, actor: User, municipality: Municipality, user: User, roles: list[str]) -> list[str]:
+def membership_set_roles(*, actor: User | None, municipality: Municipality, user: User, roles: list[str]) -> list[str]:
     """Replace a member's roles; an empty list removes the person from the municipality."""
-    if not can_manage_members(actor, municipality):
+    if actor is not None and not can_manage_members(actor, municipality):
         raise PermissionDenied(_("Solo la contraparte del sistema o el titular pueden cambiar roles."))
-    cleaned = sorted(set(roles))
-    unknown = [r for r in cleaned if r not in MunicipalRole.values]
-    if unknown:
-        raise ValidationError({"roles": [_("Rol desconocido: %(roles)s.") % {"roles": ", ".join(unknown)}]})
+    cleaned = _clean_roles(roles, allow_empty=True)
     with transaction.atomic():
-        remaining_admins = (
-            Membership.objects.select_for_update()
-            .filter(municipality=municipality, role=MunicipalRole.SYSTEM_COUNTERPART)
+        # Membership changes of one municipality are serialised on its row, so two managers
+        # cannot remove each other's administrator role at the same time.
+        _locked(municipality)
+        if not Membership.objects.filter(municipality=municipality, user=user).exists():
+            raise ValidationError({"user": [_("Esta persona no es miembro del municipio.")]})
+        other_admins = (
+            Membership.objects.filter(municipality=municipality, role=MunicipalRole.SYSTEM_COUNTERPART)
             .exclude(user=user)
-            .count()
+            .exists()
         )
-        if MunicipalRole.SYSTEM_COUNTERPART not in cleaned and remaining_admins == 0:
+        if MunicipalRole.SYSTEM_COUNTERPART not in cleaned and not other_admins:
             raise ValidationError({"roles": [_("El municipio debe conservar al menos una contraparte del sistema.")]})
         Membership.objects.filter(municipality=municipality, user=user).exclude(role__in=cleaned).delete()
         for role in cleaned:
             Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
-        audit(actor=actor, action="membership.set_roles", slug=municipality.slug, user=user.email, roles=cleaned)
+        audit(actor=actor, action="membership.set_roles", slug=municipality.slug, roles=cleaned)
     return cleaned
+
+
+def membership_grant(*, actor: User | None, municipality: Municipality, user: User, role: str) -> None:
+    """Give one more role to a person (used by the demo data and operators)."""
+    _require_platform_admin(actor)
+    role = _clean_roles([role])[0]
+    with transaction.atomic():
+        _, created = Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+        if created:
+            audit(actor=actor, action="membership.grant", slug=municipality.slug, user=user.email, role=role)
 
 
 def platform_role_grant(*, actor: User | None, user: User, role: PlatformRole) -> None:
     _require_platform_admin(actor)
-    from tenants.accounts.models import PlatformRoleAssignment
-
     with transaction.atomic():
         PlatformRoleAssignment.objects.get_or_create(user=user, role=role)
-        if role == PlatformRole.PLATFORM_ADMIN and not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        if role == PlatformRole.PLATFORM_ADMIN and not (user.is_staff and user.is_superuser):
+            # Platform administrators run the Django and Wagtail admin.
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
         audit(actor=actor, action="platform_role.grant", user=user.email, role=str(role))
+
+
+def platform_role_revoke(*, actor: User | None, user: User, role: PlatformRole) -> None:
+    _require_platform_admin(actor)
+    with transaction.atomic():
+        PlatformRoleAssignment.objects.filter(user=user, role=role).delete()
+        if role == PlatformRole.PLATFORM_ADMIN:
+            user.is_staff = user.is_superuser = False
+            user.save(update_fields=["is_staff", "is_superuser"])
+        audit(actor=actor, action="platform_role.revoke", user=user.email, role=str(role))

@@ -14,21 +14,18 @@ from django.views.decorators.http import require_POST
 from tenants import services
 from tenants.accounts.models import acting_user
 from tenants.forms import MunicipalityCreateForm, MunicipalityDeleteForm
+from tenants.forms_util import apply_errors
 from tenants.links import workspace_url
 from tenants.models import Municipality
 from tenants.roles import PlatformRole
-from tenants.selectors import active_municipalities, user_workspaces
+from tenants.selectors import (
+    active_municipalities,
+    all_municipalities,
+    has_platform_role,
+    municipality_by_slug,
+    user_workspaces,
+)
 from tenants.validators import american_time_zones
-
-
-def apply_errors(form: object, exc: ValidationError) -> None:
-    """Put a service's field errors on the form fields of the same name."""
-    fields = form.fields  # type: ignore[attr-defined]
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, exc.messages)  # type: ignore[attr-defined]
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -43,9 +40,7 @@ def my_workspaces(request: HttpRequest) -> HttpResponse:
 
 
 def _require_platform_admin(request: HttpRequest) -> None:
-    if not services.user_has_platform_role(
-        acting_user(request) if request.user.is_authenticated else None, PlatformRole.PLATFORM_ADMIN
-    ):
+    if not has_platform_role(acting_user(request), PlatformRole.PLATFORM_ADMIN):
         raise PermissionDenied
 
 
@@ -67,20 +62,19 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
                     "url": workspace_url(result.municipality, request=request),
                     "email": result.admin.email,
                 }
-                if result.invitation_token
+                if result.invitation
                 else _("Se creó %(name)s en %(url)s.")
                 % {"name": result.municipality.name, "url": workspace_url(result.municipality, request=request)},
             )
             return redirect("platform:municipality-list")
-    municipalities = Municipality.objects.prefetch_related("domains").order_by("-is_active", "name")
-    rows = [(m, workspace_url(m, request=request)) for m in municipalities]
+    rows = [(m, workspace_url(m, request=request)) for m in all_municipalities()]
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "rows": rows, "time_zones": american_time_zones()}
     return render(request, "tenants/platform/municipalities.html", context, status=status)
 
 
 def _get_municipality(slug: str) -> Municipality:
-    municipality = Municipality.objects.filter(slug=slug).first()
+    municipality = municipality_by_slug(slug)
     if municipality is None:
         raise Http404
     return municipality

@@ -76,7 +76,7 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_tenant_schema(
         "from tenants.accounts.models import User\n"
         "alfa = Municipality.objects.get(slug='alfa')\n"
         "use_municipality(alfa)\n"
-        "inv, _ = services.invitation_create(actor=User.objects.get(email='admin@alfa.test'), municipality=alfa,\n"
+        "inv = services.invitation_create(actor=User.objects.get(email='admin@alfa.test'), municipality=alfa,\n"
         "    email='worker@alfa.test', roles=['agenda_manager'])\n"
         "print(inv.pk)\n"
     )

@@ -93,8 +93,8 @@ ROOT_URLCONF = "sigobito_platform.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
-    "tenants.middleware.MunicipalityRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tenants.middleware.MunicipalityRoutingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.middleware.LanguageMiddleware",
@@ -172,8 +172,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per account (and per client address) in the window, before refusal.
+# Failed logins allowed per account, and per client address, in the window before refusal.
+# The address limit is higher: many people can share one address (an office, a NAT).
 LOGIN_RATE_LIMIT_ATTEMPTS = int(os.environ.get("LOGIN_RATE_LIMIT_ATTEMPTS", "5"))
+LOGIN_RATE_LIMIT_ADDRESS_ATTEMPTS = int(os.environ.get("LOGIN_RATE_LIMIT_ADDRESS_ATTEMPTS", "50"))
+# Reverse proxies in front of the app (ingress, load balancer) whose X-Forwarded-For entries
+# are trusted; the client address is the entry just before them.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 LOGIN_RATE_LIMIT_WINDOW = int(os.environ.get("LOGIN_RATE_LIMIT_WINDOW", "900"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
@@ -239,7 +244,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "tenants.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SIGOBito Comunidad API",

@@ -51,7 +51,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Access to Django's admin and Wagtail's admin (platform staff only).
     is_staff = models.BooleanField(_("personal de la plataforma"), default=False)
     date_joined = models.DateTimeField(_("fecha de alta"), default=timezone.now)
-    preferred_language = models.CharField(_("idioma preferido"), max_length=5, blank=True)
 
     objects = UserManager()
 

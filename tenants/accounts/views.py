@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.accounts.forms import AcceptInvitationForm, LoginForm
+from tenants.accounts.models import User, acting_user
+from tenants.forms_util import apply_errors
 from tenants.models import Invitation
 from tenants.services import hash_token, invitation_accept
 
@@ -45,49 +46,33 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Join a municipality from an emailed invitation (only on that municipality's host)."""
     municipality = getattr(request, "municipality", None)
     # Looked up within this host's municipality: another municipality's token is "not found".
+    found = Invitation.objects.filter(token_hash=hash_token(token), municipality=municipality).first()
     invitation = (
-        Invitation.objects.select_related("municipality")
-        .filter(token_hash=hash_token(token), municipality=municipality)
-        .first()
-        if municipality is not None
-        else None
+        Invitation.objects.usable().filter(pk=found.pk).select_related("municipality").first() if found else None
     )
-    valid = (
-        invitation is not None
-        and not invitation.accepted_at
-        and not invitation.revoked_at
-        and invitation.expires_at > timezone.now()
-    )
-    if not valid:
-        return render(request, "accounts/invitation_invalid.html", status=410 if invitation else 404)
-    assert invitation is not None
-    from tenants.accounts.models import User
-
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=410 if found else 404)
     account = User.objects.filter(email__iexact=invitation.email).first()
     needs_password = account is None or not account.has_usable_password()
     form = AcceptInvitationForm(request.POST or None) if needs_password else None
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if form is not None:
-                if form.is_valid():
-                    user = invitation_accept(
-                        invitation=invitation,
-                        full_name=form.cleaned_data["full_name"],
-                        password=form.cleaned_data["password1"],
-                    )
-                else:
-                    raise ValidationError("")
+                user = invitation_accept(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
             else:
                 user = invitation_accept(
-                    invitation=invitation, user=request.user if request.user.is_authenticated else None
-                )  # type: ignore[arg-type]
+                    invitation=invitation, user=acting_user(request) if request.user.is_authenticated else None
+                )
         except ValidationError as exc:
             if form is not None and hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            elif str(exc.messages[0] if exc.messages else ""):
-                error = exc.messages[0]
+                apply_errors(form, exc)
+            else:
+                error = " ".join(exc.messages)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Bienvenido/a a %(name)s.") % {"name": invitation.municipality.name})
@@ -96,8 +81,6 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         "invitation": invitation,
         "form": form,
         "error": error,
-        "account_exists": not needs_password,
-        "logged_in_as_invitee": request.user.is_authenticated
-        and request.user.email.lower() == invitation.email.lower(),  # type: ignore[union-attr]
+        "logged_in_as_invitee": account is not None and request.user.is_authenticated and request.user.pk == account.pk,
     }
     return render(request, "accounts/accept_invitation.html", context)

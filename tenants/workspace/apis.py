@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import BasePermission
@@ -37,11 +36,15 @@ class WorkspaceApi(APIView):
 
 
 class MemberListApi(APIView):
+    """Every member sees who works in the municipality and in which role; email addresses
+    (personal data) only go to those who manage members."""
+
     @extend_schema(responses=MemberSerializer(many=True))
     def get(self, request: Request) -> Response:
         municipality = request._request.municipality  # type: ignore[attr-defined]
+        show_email = bool(request_roles(request) & MEMBER_MANAGERS)
         rows = [
-            {"id": u.pk, "email": u.email, "full_name": u.full_name, "roles": sorted(roles)}
+            {"id": u.pk, "email": u.email if show_email else None, "full_name": u.full_name, "roles": sorted(roles)}
             for u, roles in workspace_members(municipality)
         ]
         return Response(MemberSerializer(rows, many=True).data)
@@ -61,9 +64,7 @@ class InvitationApi(APIView):
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         municipality = request._request.municipality  # type: ignore[attr-defined]
-        if municipality is None:
-            raise Http404
-        invitation, _token = services.invitation_create(
+        invitation = services.invitation_create(
             actor=acting_user(request),
             municipality=municipality,
             **data.validated_data,

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from tenants import services
 from tenants.accounts.models import User, acting_user
 from tenants.forms import InvitationForm, MemberRolesForm
+from tenants.forms_util import apply_errors
 from tenants.roles import MEMBER_MANAGERS, MunicipalRole
 from tenants.selectors import member_count, pending_invitations, workspace_members
-from tenants.views import apply_errors
 from tenants.workspace.selectors import recent_activity
 
 
@@ -43,7 +43,7 @@ def members(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(
+            invitation = services.invitation_create(
                 actor=acting_user(request),
                 municipality=municipality,
                 email=form.cleaned_data["email"],

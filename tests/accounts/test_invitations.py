@@ -12,7 +12,7 @@ from django.utils import timezone
 from tenants import services
 from tenants.models import Invitation, Membership
 from tenants.roles import MunicipalRole
-from tests.conftest import PASSWORD, World, client_for
+from tests.conftest import World, client_for
 
 
 def invite(w: World, email: str, roles: list[str]) -> str:
@@ -118,21 +118,45 @@ def test_change_roles_and_keep_one_system_counterpart(w: World) -> None:
 
 
 def test_provisioned_admin_sets_password_through_invitation(w: World) -> None:
-    result = services.municipality_create(
-        actor=None,
-        name="San Pedro",
-        slug="san-pedro",
-        country="HN",
-        time_zone="America/Tegucigalpa",
-        admin_email="jefa@sanpedro.test",
-    )
-    token = result.invitation_token
-    assert token
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = services.municipality_create(
+            actor=None, name="San Pedro", slug="san-pedro", country="HN", time_zone="America/Tegucigalpa",
+            admin_email="jefa@sanpedro.test",
+        )  # fmt: skip
+    assert result.invitation is not None
+    (message,) = mail.outbox
+    assert message.to == ["jefa@sanpedro.test"] and "San Pedro" in message.subject
+    path = re.search(r"https?://san-pedro\.localhost(?::\d+)?(/cuenta/invitacion/[^/\s]+/)", message.body).group(1)  # type: ignore[union-attr]
     client = client_for(None, result.municipality)
     response = client.post(
-        f"/cuenta/invitacion/{token}/",
-        {"full_name": "Jefa", "password1": "clave-segura-2026", "password2": "clave-segura-2026"},
+        path, {"full_name": "Jefa", "password1": "clave-segura-2026", "password2": "clave-segura-2026"}
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    assert PASSWORD  # the fixture password is unrelated to this account
+
+
+def test_existing_account_without_password_is_invited_when_made_admin(w: World) -> None:
+    from tenants.accounts.models import User
+
+    User.objects.create_user(email="sinclave@otro.test", password=None)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = services.municipality_create(
+            actor=None, name="San Pedro", slug="san-pedro", country="HN", time_zone="America/Tegucigalpa",
+            admin_email="sinclave@otro.test",
+        )  # fmt: skip
+    assert not result.admin_created and result.invitation is not None
+    assert [m.to for m in mail.outbox] == [["sinclave@otro.test"]]
+
+
+def test_the_token_never_leaves_the_email(w: World) -> None:
+    """Only the hash is stored and the task's arguments hold the invitation id alone."""
+    invitation = services.invitation_create(
+        actor=w.admin_alfa, municipality=w.alfa, email="x@alfa.test", roles=["mayor"]
+    )
+    assert invitation.token_hash is None  # not issued until the email task runs
+    from tenants.tasks import send_invitation_email
+
+    send_invitation_email.apply(kwargs={"invitation_id": invitation.pk})
+    token = re.search(r"/cuenta/invitacion/([^/\s]+)/", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    invitation.refresh_from_db()
+    assert invitation.token_hash == services.hash_token(token) and token not in invitation.token_hash

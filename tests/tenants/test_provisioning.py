@@ -35,7 +35,8 @@ def test_create_builds_schema_domain_admin_and_audit(w: World) -> None:
         MunicipalRole.SYSTEM_COUNTERPART
     ]
     # No password given: the administrator is invited to choose one.
-    assert result.invitation_token and Invitation.objects.filter(municipality=m, email="jefa@sanpedro.test").exists()
+    assert result.invitation and result.invitation.email == "jefa@sanpedro.test"
+    assert Invitation.objects.filter(municipality=m, email="jefa@sanpedro.test").count() == 1
     assert not result.admin.has_usable_password()
     assert PlatformAuditEvent.objects.filter(action="municipality.create", municipality_slug="san-pedro").exists()
 
@@ -44,7 +45,7 @@ def test_existing_user_becomes_admin_without_new_account(w: World) -> None:
     result = services.municipality_create(actor=None, **{**VALID, "admin_email": "MAYOR@alfa.test"})
     assert not result.admin_created
     assert result.admin == w.mayor_alfa
-    assert result.invitation_token is None
+    assert result.invitation is None
 
 
 def _catalogue(schema: str) -> dict[str, set[tuple[str, ...]]]:

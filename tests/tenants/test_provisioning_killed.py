@@ -37,8 +37,8 @@ def test_killed_provisioning_leaves_no_half_made_schema(world: World) -> None:
     observer = psycopg.connect(url, autocommit=True)
     blocker = psycopg.connect(url)  # a transaction that stays open
     blocker.execute(
-        "INSERT INTO accounts_user (email, password, full_name, is_active, is_staff, is_superuser, date_joined, "
-        "preferred_language) VALUES (%s, '', 'blocker', true, false, false, now(), '')",
+        "INSERT INTO accounts_user (email, password, full_name, is_active, is_staff, is_superuser, date_joined) "
+        "VALUES (%s, '', 'blocker', true, false, false, now())",
         [EMAIL],
     )
     proc = subprocess.Popen(

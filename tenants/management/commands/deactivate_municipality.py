@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tenants import services
-from tenants.models import Municipality
+from tenants.selectors import municipality_by_slug
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--reactivate", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        municipality = Municipality.objects.filter(slug=opts["slug"]).first()
+        municipality = municipality_by_slug(opts["slug"])
         if municipality is None:
             raise CommandError(f"No municipality with slug {opts['slug']!r}.")
         if opts["reactivate"]:

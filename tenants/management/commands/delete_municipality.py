@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tenants import services
-from tenants.models import Municipality
+from tenants.selectors import municipality_by_slug
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--confirm", required=True, help="Type the slug again to confirm.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        municipality = Municipality.objects.filter(slug=opts["slug"]).first()
+        municipality = municipality_by_slug(opts["slug"])
         if municipality is None:
             raise CommandError(f"No municipality with slug {opts['slug']!r}.")
         try:

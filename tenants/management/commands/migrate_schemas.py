@@ -20,16 +20,19 @@ from tenants.schemas import template_migration_lock, template_schema
 class Command(MigrateSchemasCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         requested_schema = options.get("schema_name")
+        everything = requested_schema is None
+        # Public first (the template's tables may refer to it), then the template, both
+        # while provisioning waits; then every municipality, with provisioning open again:
+        # a municipality cloned from the migrated template is already current.
         with template_migration_lock():
-            # Public first (the template's tables may refer to it), then the template, then
-            # every municipality: a municipality cloned meanwhile is already current.
             if requested_schema in (None, "public") and not options.get("tenant"):
                 super().handle(*args, **{**options, "shared": True, "tenant": False, "schema_name": None})
-            if requested_schema is None and not options.get("shared"):
+            if everything and not options.get("shared"):
                 self._migrate_template(args, options)
-                super().handle(*args, **{**options, "tenant": True, "shared": False, "schema_name": None})
-            elif requested_schema not in (None, "public"):
-                super().handle(*args, **options)
+        if everything and not options.get("shared"):
+            super().handle(*args, **{**options, "tenant": True, "shared": False, "schema_name": None})
+        elif requested_schema not in (None, "public"):
+            super().handle(*args, **options)
 
     def _migrate_template(self, args: tuple[Any, ...], options: dict[str, Any]) -> None:
         use_public_schema()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from tenants.demo import DEMO_PASSWORD, MUNICIPALITIES, PLATFORM_PEOPLE, ROLE_MAILBOX, demo_email, load_demo
 from tenants.links import portal_url, workspace_url
-from tenants.models import Municipality
+from tenants.selectors import municipality_by_slug
 
 
 class Command(BaseCommand):
@@ -21,7 +21,8 @@ class Command(BaseCommand):
         for email, _name, role in PLATFORM_PEOPLE:
             out(f"    {email:34} {role.label}")
         for demo in MUNICIPALITIES:
-            municipality = Municipality.objects.get(slug=demo.slug)
+            municipality = municipality_by_slug(demo.slug)
+            assert municipality is not None
             out(f"\n{demo.name}: {workspace_url(municipality)}")
             for municipal_role in ROLE_MAILBOX:
                 out(f"    {demo_email(demo.slug, municipal_role):40} {municipal_role.label}")

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCAL_PG_PORT = 54329
 LOCAL_REDIS_PORT = 63799
 DB_NAME = os.environ.get("SIGOBITO_DB_NAME", "sigobito")
+# How every Celery worker of the project is started (here, in tests and in the Helm chart).
+CELERY_WORKER = [sys.executable, "-m", "celery", "-A", "sigobito_platform.celery:app", "worker"]
 
 
 def say(message: str) -> None:
@@ -169,9 +171,9 @@ def resolve_database() -> str:
     return url
 
 
-def _redis_answers(port: int) -> bool:
+def redis_answers(port: int, host: str = "127.0.0.1") -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+        with socket.create_connection((host, port), timeout=1) as sock:
             sock.sendall(b"PING\r\n")
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
@@ -182,11 +184,11 @@ def resolve_broker() -> str | None:
     if url := os.environ.get("CELERY_BROKER_URL"):
         say("broker: CELERY_BROKER_URL")
         return url
-    if _redis_answers(6379):
+    if redis_answers(6379):
         say("broker: Redis on 127.0.0.1:6379")
         return "redis://127.0.0.1:6379/0"
     if server := shutil.which("redis-server"):
-        if not _redis_answers(LOCAL_REDIS_PORT):
+        if not redis_answers(LOCAL_REDIS_PORT):
             (ROOT / "var").mkdir(exist_ok=True)
             subprocess.run(
                 [
@@ -209,7 +211,7 @@ def resolve_broker() -> str | None:
                 check=True,
             )
             for _ in range(50):
-                if _redis_answers(LOCAL_REDIS_PORT):
+                if redis_answers(LOCAL_REDIS_PORT):
                     break
                 time.sleep(0.1)
         say(f"broker: project-local Redis on 127.0.0.1:{LOCAL_REDIS_PORT}")
@@ -239,6 +241,7 @@ def start(args: list[str]) -> int:
     port = os.environ.get("PORT", "8000")
     env = environment(debug=True)
     env.setdefault("PLATFORM_PORT", port)
+    (ROOT / "var").mkdir(exist_ok=True)  # celery beat keeps its schedule there
     manage(env, "compilemessages", "--ignore", ".venv", "--ignore", "node_modules", "-v", "0")
     say("migrating the public schema, the tenant template and every municipality")
     manage(env, "migrate", "--noinput", "-v", "0")
@@ -247,12 +250,7 @@ def start(args: list[str]) -> int:
     if env.get("CELERY_BROKER_URL"):
         worker = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "sigobito_platform.celery:app",
-                "worker",
+                *CELERY_WORKER,
                 "-B",
                 "-l",
                 "WARNING",
@@ -305,7 +303,7 @@ def test(args: list[str]) -> int:
 def worker(args: list[str]) -> int:
     env = environment(debug=True)
     return subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "sigobito_platform.celery:app", "worker", "-B", "-l", "INFO", *args],
+        [*CELERY_WORKER, "-B", "-l", "INFO", *args],
         env=env,
         cwd=ROOT,
     ).returncode

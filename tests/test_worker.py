@@ -4,7 +4,6 @@ from inside a municipality runs inside that municipality's schema."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from sigobito_platform.devstack import CELERY_WORKER, redis_answers
 
 from tenants.models import Invitation
 from tenants.workspace.models import AuditEvent
@@ -22,31 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 
-def _redis_answers(url: str) -> bool:
-    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
-    try:
-        with socket.create_connection((host, int(port)), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 @pytest.mark.slow
 def test_invitation_email_is_sent_by_a_real_worker_in_the_tenant_schema(
     world: World, django_db_blocker: object, tmp_path: Path
 ) -> None:
-    if not _redis_answers(BROKER):
+    host, port = BROKER.split("//", 1)[1].split("/", 1)[0].split(":")
+    if not redis_answers(int(port), host):
         pytest.fail(f"this test needs Redis at {BROKER} (./dev test finds or starts one)")
     mail_dir = tmp_path / "mail"
     worker = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sigobito_platform.celery:app",
-            "worker",
+            *CELERY_WORKER,
             "--pool",
             "solo",
             "--without-heartbeat",

@@ -254,6 +254,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["sigobito_platform.openapi.only_api_paths"],
 }
 
 # --- Wagtail (public schema only) ---------------------------------------------------------

@@ -24,5 +24,6 @@ urlpatterns = [
     *common_urlpatterns(__name__, docs_permission=IsWorkspaceMember),
     path("", views.home, name="home"),
     path("", include(workspace_patterns)),
+    path("estructura/", include("tenants.structure.urls")),
     path("api/v1/", include(api_patterns)),
 ]

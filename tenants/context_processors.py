@@ -14,6 +14,7 @@ from tenants.selectors import platform_roles_of
 # (url name, label, roles that see it; empty = every member).
 WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("home", _("Inicio"), frozenset()),
+    ("structure:overview", _("Estructura"), frozenset()),
     ("workspace:members", _("Miembros"), frozenset(MEMBER_MANAGERS)),
     ("api-docs", _("API"), frozenset()),
 ]

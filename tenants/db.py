@@ -39,6 +39,17 @@ def use_municipality(municipality: Municipality) -> None:
     _conn().set_tenant(municipality)
 
 
+def current_municipality() -> Municipality:
+    """The municipality whose schema the connection is in; tenant code fails closed."""
+    from tenants.models import Municipality
+    from tenants.workspace.schema_guard import NotInTenantSchema
+
+    tenant = _conn().tenant
+    if not isinstance(tenant, Municipality):
+        raise NotInTenantSchema("This code reads a municipality's data and must run in its schema.")
+    return tenant
+
+
 def public_tenant() -> object:
     """What django-tenants calls the current tenant (a stand-in object in public)."""
     return _conn().tenant

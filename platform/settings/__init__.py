@@ -55,6 +55,7 @@ SHARED_APPS = [
     "tenants.accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.postgres",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -79,6 +80,7 @@ SHARED_APPS = [
 # One schema per municipality.
 TENANT_APPS = [
     "tenants.workspace",
+    "tenants.structure",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from tenants.forms import InvitationForm, MemberRolesForm
 from tenants.forms_util import apply_errors
 from tenants.roles import MEMBER_MANAGERS, MunicipalRole
 from tenants.selectors import member_count, pending_invitations, workspace_members
+from tenants.structure.services import network_roles_follow_membership
 from tenants.workspace.selectors import recent_activity
 
 
@@ -72,12 +74,12 @@ def member_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     form = MemberRolesForm(request.POST, prefix=f"m{user.pk}")
     if form.is_valid():
         try:
-            services.membership_set_roles(
-                actor=acting_user(request),
-                municipality=municipality,
-                user=user,
-                roles=form.cleaned_data["roles"],
-            )
+            with transaction.atomic():
+                services.membership_set_roles(
+                    actor=acting_user(request), municipality=municipality, user=user, roles=form.cleaned_data["roles"]
+                )
+                # The management network shows the same roles for the linked person.
+                network_roles_follow_membership(user=user)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

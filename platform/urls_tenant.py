@@ -4,6 +4,8 @@ from django.urls import include, path
 from sigobito_platform.urls_common import common_urlpatterns
 
 from tenants.permissions import IsWorkspaceMember
+from tenants.structure.apis import kind_views
+from tenants.structure.kinds import KINDS
 from tenants.workspace import apis, views
 
 workspace_patterns = (
@@ -14,10 +16,21 @@ workspace_patterns = (
     "workspace",
 )
 
+structure_api = []
+for _key in KINDS:
+    _views = kind_views(_key)
+    structure_api += [
+        path(f"structure/{_key}/", _views["list"], name=f"api-structure-{_key}"),
+        path(f"structure/{_key}/<int:pk>/", _views["detail"], name=f"api-structure-{_key}-detail"),
+        path(f"structure/{_key}/<int:pk>/archive/", _views["archive"], name=f"api-structure-{_key}-archive"),
+        path(f"structure/{_key}/<int:pk>/restore/", _views["restore"], name=f"api-structure-{_key}-restore"),
+    ]
+
 api_patterns = [
     path("workspace/", apis.WorkspaceApi.as_view(), name="api-workspace"),
     path("members/", apis.MemberListApi.as_view(), name="api-members"),
     path("invitations/", apis.InvitationApi.as_view(), name="api-invitations"),
+    *structure_api,
 ]
 
 urlpatterns = [

@@ -64,7 +64,9 @@ class ThemeForm(forms.Form):
     code = forms.CharField(label=_("Código"), max_length=20)
     name = forms.CharField(label=_("Nombre"), max_length=150)
     description = forms.CharField(label=_("Descripción"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    colour = forms.CharField(label=_("Color"), widget=forms.TextInput(attrs={"type": "color"}), initial="#0b5394")
+    colour = forms.CharField(
+        label=_("Color"), widget=forms.TextInput(attrs={"type": "color"}), initial="#0b5394", required=False
+    )
     parent = PickerSingleField(
         label=_("Eje o tema superior"), queryset=Theme.objects.none(), required=False,
         help_text=_("Vacío para un eje. Como máximo tres niveles: eje, tema, subtema."),

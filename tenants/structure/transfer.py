@@ -327,6 +327,7 @@ def import_file(*, actor: User | None, kind: str, filename: str, content: bytes,
     if missing:
         raise FileProblem(_("Faltan columnas obligatorias: %(names)s.") % {"names": ", ".join(missing)})
 
+    seen: dict[str, int] = {}  # key -> line where it first appears in this file
     with transaction.atomic():
         for line, values in rows:
             if not any(v.strip() for v in values):
@@ -346,6 +347,20 @@ def import_file(*, actor: User | None, kind: str, filename: str, content: bytes,
             instance = None
             if not row_errors:
                 key = data.pop("id", None) if spec.key == "id" else data.get("code")
+                folded = str(key).lower() if key else ""
+                if folded and folded in seen:
+                    header_name = "id" if spec.key == "id" else "codigo"
+                    row_errors.append(
+                        RowError(
+                            line,
+                            header_name,
+                            _("«%(key)s» se repite: ya está en la línea %(other)s.")
+                            % {"key": key, "other": seen[folded]},
+                        )
+                    )
+                    key = None
+                elif folded:
+                    seen[folded] = line
                 if key:
                     lookup = {"pk": key} if spec.key == "id" else {}
                     if spec.key == "id":

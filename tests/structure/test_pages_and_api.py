@@ -144,3 +144,57 @@ def test_picker_api_only_for_pickable_kinds_and_active_items(w: World) -> None:
         "results": [{"id": a.pk, "label": "Cooperativa Ñandutí"}]
     }
     assert client.get("/estructura/buscar/network/?q=x").status_code == 404
+
+
+def test_structure_api_crud_archive_and_isolation(w: World) -> None:
+    api = client_for(w.admin_alfa, w.alfa)
+    created = api.post("/api/v1/structure/themes/", {"code": "E1", "name": "Economía"}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    theme_id = created.json()["id"]
+    bad = api.post("/api/v1/structure/themes/", {"code": "e1", "name": ""}, content_type="application/json")
+    assert bad.status_code == 400 and set(bad.json()) == {"name"}  # the form stops at the missing name
+    child = api.post(
+        "/api/v1/structure/themes/",
+        {"code": "E1.1", "name": "Turismo", "parent": theme_id},
+        content_type="application/json",
+    )
+    assert child.json()["depth"] == 2
+    patched = api.patch(
+        f"/api/v1/structure/themes/{theme_id}/", {"name": "Economía local"}, content_type="application/json"
+    )
+    assert patched.json()["name"] == "Economía local" and patched.json()["code"] == "E1"
+    assert api.post(f"/api/v1/structure/themes/{theme_id}/archive/").json()["is_active"] is False
+    assert [t["code"] for t in api.get("/api/v1/structure/themes/").json()["results"]] == ["E1.1"]
+    assert api.post(f"/api/v1/structure/themes/{theme_id}/restore/").json()["is_active"] is True
+    # Another municipality's member: 404 on list, detail and writes.
+    other = client_for(w.admin_beta, w.alfa)
+    assert other.get("/api/v1/structure/themes/").status_code == 404
+    assert other.get(f"/api/v1/structure/themes/{theme_id}/").status_code == 404
+    assert (
+        other.post("/api/v1/structure/themes/", {"code": "X", "name": "X"}, content_type="application/json").status_code
+        == 404
+    )
+    # In Beta's own API, Alfa's ids do not exist.
+    assert client_for(w.admin_beta, w.beta).get(f"/api/v1/structure/themes/{theme_id}/").status_code == 404
+    # A member whose role cannot edit themes gets 403.
+    editor = client_for(w.editor_alfa, w.alfa)
+    assert (
+        editor.post(
+            "/api/v1/structure/themes/", {"code": "E9", "name": "X"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_structure_api_hides_actor_contacts_from_roles_that_do_not_need_them(w: World) -> None:
+    from tenants.models import Membership
+
+    Membership.objects.create(user=w.outsider, municipality=w.alfa, role="initiative_manager")
+    created = client_for(w.admin_alfa, w.alfa).post(
+        "/api/v1/structure/actors/",
+        {"kind": "individual", "name": "Rosa", "email": "rosa@contacto.test", "relevance": "high"},
+        content_type="application/json",
+    )
+    assert created.json()["email"] == "rosa@contacto.test"
+    seen = client_for(w.outsider, w.alfa).get("/api/v1/structure/actors/").json()["results"][0]
+    assert seen["name"] == "Rosa" and "email" not in seen and "phone" not in seen

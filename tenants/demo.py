@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from tenants import services
 from tenants.accounts.services import user_create_or_update
+from tenants.db import use_municipality, use_public_schema
 from tenants.roles import MunicipalRole, PlatformRole
 from tenants.selectors import municipality_by_slug
+from tenants.structure.demo import load_structure
 
 DEMO_PASSWORD = "sigobito-demo-2026"  # noqa: S105 (documented demo password)
 
@@ -116,3 +118,9 @@ def load_demo() -> None:
                 email=demo_email(demo.slug, municipal_role), full_name=full_name, password=DEMO_PASSWORD
             )
             services.membership_grant(actor=None, municipality=municipality, user=user, role=municipal_role)
+        people = {role: (name, demo_email(demo.slug, role)) for role, name in demo.people.items()}
+        use_municipality(municipality)
+        try:
+            load_structure(slug=demo.slug, people=people)
+        finally:
+            use_public_schema()

@@ -51,6 +51,12 @@ def django_db_setup(
     yield
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         connection.set_schema_to_public()
+        # Servers and workers the tests started may still hold a connection for a moment.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
         teardown_databases(config, verbosity=request.config.option.verbose)
 
 

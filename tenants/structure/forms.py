@@ -24,21 +24,32 @@ from tenants.structure.models import (
 from tenants.structure.selectors import picker_label
 
 
-class Picker(forms.SelectMultiple):
+class _PickerMixin:
     """The reusable picker for actors, themes and places: a select (works without script)
     that the page's script turns into accent-insensitive type-ahead against the picker API."""
 
-    def __init__(self, kind: str, multiple: bool = True, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={**(attrs or {}), "data-picker": kind, "class": "picker"})
-        self.kind = kind
-        self.allow_multiple_selected = multiple
+    kind: str
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+        context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
         context["widget"]["attrs"]["data-picker-url"] = reverse("structure:picker", args=[self.kind])
-        if not self.allow_multiple_selected:
-            context["widget"]["attrs"].pop("multiple", None)
         return context
+
+
+class PickerSelect(_PickerMixin, forms.Select):
+    def __init__(self, kind: str) -> None:
+        super().__init__(attrs={"data-picker": kind, "class": "picker"})
+        self.kind = kind
+
+
+class PickerMultiple(_PickerMixin, forms.SelectMultiple):
+    def __init__(self, kind: str) -> None:
+        super().__init__(attrs={"data-picker": kind, "class": "picker"})
+        self.kind = kind
+
+
+def Picker(kind: str, multiple: bool = True) -> forms.Select:
+    return PickerMultiple(kind) if multiple else PickerSelect(kind)
 
 
 class PickerChoiceField(forms.ModelMultipleChoiceField):

@@ -76,7 +76,10 @@ def clean_geometry(value: Any) -> dict[str, Any] | None:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise ValidationError(_("GeoJSON no válido: no es JSON (%(error)s).") % {"error": exc.msg}) from exc
+            raise ValidationError(
+                _("GeoJSON no válido: no es JSON (revise la línea %(line)s, columna %(col)s).")
+                % {"line": exc.lineno, "col": exc.colno}
+            ) from exc
     if not isinstance(value, dict):
         raise ValidationError(_("GeoJSON no válido: se esperaba un objeto."))
     if value.get("type") == "Feature":

@@ -104,3 +104,29 @@ def shot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+@pytest.fixture
+def gamma(world: World, django_db_blocker: object) -> Iterator[object]:
+    """A municipality of its own for journeys that write (the server commits what they do),
+    removed afterwards so no other test sees its data."""
+    from tenants import services
+    from tenants.db import use_public_schema
+    from tests.conftest import PASSWORD
+
+    # Playwright's sync API keeps an event loop in this thread; these calls are plain
+    # synchronous fixture code between page actions, so Django's guard is lifted for them.
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        use_public_schema()
+        result = services.municipality_create(
+            actor=None, name="Municipio Gamma", slug="gamma", country="PE", time_zone="America/Lima",
+            admin_email="admin@gamma.test", admin_name="Gabriela Gamma", admin_password=PASSWORD,
+        )  # fmt: skip
+    yield result
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        use_public_schema()
+        services.municipality_delete(actor=None, municipality=result.municipality, confirm_slug="gamma")
+        result.admin.delete()
+    monkeypatch.undo()

@@ -198,3 +198,55 @@ def test_structure_api_hides_actor_contacts_from_roles_that_do_not_need_them(w: 
     assert created.json()["email"] == "rosa@contacto.test"
     seen = client_for(w.outsider, w.alfa).get("/api/v1/structure/actors/").json()["results"][0]
     assert seen["name"] == "Rosa" and "email" not in seen and "phone" not in seen
+
+
+def _payloads(w: World) -> dict[str, dict[str, object]]:
+    use_municipality(w.alfa)
+    level_set = services.place_level_set_save(actor=w.admin_alfa, name="División", levels=["Distrito"])
+    area = services.area_save(actor=w.admin_alfa, data={"code": "DES", "name": "Despacho"})
+    position = services.position_save(actor=w.admin_alfa, data={"code": "ALC", "name": "Alcaldía", "area": area})
+    level = level_set.levels.get()
+    use_public_schema()
+    return {
+        "themes": {"code": "T1", "name": "Tema"},
+        "places": {"code": "P1", "name": "Lugar", "level": level.pk},
+        "actors": {"kind": "institution", "name": "Institución", "relevance": "low"},
+        "areas": {"code": "A2", "name": "Área", "parent": area.pk},
+        "positions": {"code": "C2", "name": "Cargo", "area": area.pk},
+        "network": {"full_name": "Persona", "position": position.pk, "roles": []},
+    }
+
+
+@pytest.mark.parametrize("kind", ["themes", "places", "actors", "areas", "positions", "network"])
+def test_api_per_kind_create_list_update_archive_and_isolation(w: World, kind: str) -> None:
+    payload = _payloads(w)[kind]
+    api = client_for(w.admin_alfa, w.alfa)
+    created = api.post(f"/api/v1/structure/{kind}/", payload, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert pk in [row["id"] for row in api.get(f"/api/v1/structure/{kind}/").json()["results"]]
+    name_field = "full_name" if kind == "network" else "name"
+    renamed = api.patch(f"/api/v1/structure/{kind}/{pk}/", {name_field: "Renombrado"}, content_type="application/json")
+    assert renamed.status_code == 200 and renamed.json()[name_field] == "Renombrado"
+    empty = api.post(f"/api/v1/structure/{kind}/", {}, content_type="application/json")
+    assert empty.status_code == 400 and empty.json()  # names what is missing
+    assert api.post(f"/api/v1/structure/{kind}/{pk}/archive/").json()["is_active"] is False
+    assert pk not in [row["id"] for row in api.get(f"/api/v1/structure/{kind}/").json()["results"]]
+    # Beta's member: 404 for Alfa's endpoints; Beta's own API does not know Alfa's item.
+    assert client_for(w.admin_beta, w.alfa).get(f"/api/v1/structure/{kind}/").status_code == 404
+    assert client_for(w.admin_beta, w.beta).get(f"/api/v1/structure/{kind}/{pk}/").status_code == 404
+    assert client_for(None, w.alfa).get(f"/api/v1/structure/{kind}/").status_code == 401
+
+
+def test_roles_changed_on_the_members_page_show_in_the_network(w: World) -> None:
+    use_municipality(w.alfa)
+    member = services.network_member_save(
+        actor=w.admin_alfa, data={"full_name": "Marta", "roles": ["mayor"], "user": w.mayor_alfa}
+    )
+    use_public_schema()
+    client_for(w.admin_alfa, w.alfa).post(
+        f"/miembros/{w.mayor_alfa.pk}/roles/", {f"m{w.mayor_alfa.pk}-roles": ["mayor", "agenda_manager"]}
+    )
+    use_municipality(w.alfa)
+    member.refresh_from_db()
+    assert member.roles == ["agenda_manager", "mayor"]

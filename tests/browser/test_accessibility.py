@@ -78,3 +78,23 @@ def test_platform_pages(server: str, page, world: World) -> None:  # type: ignor
         if found := _violations(page):
             problems[path] = found
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_structure_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
+    base = server.format(host="alfa.localhost")
+    _login(page, base, world.admin_alfa.email)
+    problems = {}
+    for path in [
+        "/estructura/",
+        "/estructura/themes/",
+        "/estructura/actors/?estado=all",
+        "/estructura/niveles/",
+        "/estructura/places/nuevo/",
+        "/estructura/themes/nuevo/",
+        "/estructura/network/nuevo/",
+        "/estructura/areas/importar/",
+    ]:
+        page.goto(base + path)
+        if found := _violations(page):
+            problems[path] = found
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -23,11 +23,21 @@ class Archivable(models.Model):
         abstract = True
 
 
-class Theme(Archivable):
-    """Axis of the government plan, theme or sub-theme (three levels at most)."""
+class Coded(Archivable):
+    """Lists whose items people refer to by a code (unique in the municipality, case-insensitive)."""
 
     code = models.CharField(_("código"), max_length=20)
     name = models.CharField(_("nombre"), max_length=150)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(Lower("code"), name="%(class)s_code_unique")]
+
+
+class Theme(Coded):
+    """Axis of the government plan, theme or sub-theme (three levels at most)."""
+
     description = models.TextField(_("descripción"), blank=True)
     colour = models.CharField(_("color"), max_length=7, default="#0b5394")
     parent = models.ForeignKey(
@@ -40,11 +50,9 @@ class Theme(Archivable):
     )
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
 
-    class Meta:
+    class Meta(Coded.Meta):
         verbose_name = _("tema")
         verbose_name_plural = _("temas")
-        ordering = ["code"]
-        constraints = [models.UniqueConstraint(Lower("code"), name="theme_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -83,9 +91,8 @@ class PlaceLevel(models.Model):
         return self.name
 
 
-class Place(Archivable):
+class Place(Coded):
     code = models.CharField(_("código"), max_length=30)
-    name = models.CharField(_("nombre"), max_length=150)
     level = models.ForeignKey(PlaceLevel, on_delete=models.PROTECT, related_name="places", verbose_name=_("nivel"))
     parent = models.ForeignKey(
         "self",
@@ -99,11 +106,9 @@ class Place(Archivable):
     # GeoJSON geometry (Point, Polygon or MultiPolygon), validated by the services.
     geometry = models.JSONField(_("geometría (GeoJSON)"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Coded.Meta):
         verbose_name = _("lugar")
         verbose_name_plural = _("lugares")
-        ordering = ["code"]
-        constraints = [models.UniqueConstraint(Lower("code"), name="place_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.level})"
@@ -144,11 +149,9 @@ class Actor(Archivable):
         return self.name
 
 
-class Area(Archivable):
+class Area(Coded):
     """A unit of the municipal government (secretaría, dirección, oficina)."""
 
-    code = models.CharField(_("código"), max_length=20)
-    name = models.CharField(_("nombre"), max_length=150)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -158,28 +161,22 @@ class Area(Archivable):
         verbose_name=_("área superior"),
     )
 
-    class Meta:
+    class Meta(Coded.Meta):
         verbose_name = _("área")
         verbose_name_plural = _("áreas")
-        ordering = ["code"]
-        constraints = [models.UniqueConstraint(Lower("code"), name="area_code_unique")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Position(Archivable):
+class Position(Coded):
     """A post (cargo) in an area."""
 
-    code = models.CharField(_("código"), max_length=20)
-    name = models.CharField(_("nombre"), max_length=150)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="positions", verbose_name=_("área"))
 
-    class Meta:
+    class Meta(Coded.Meta):
         verbose_name = _("cargo")
         verbose_name_plural = _("cargos")
-        ordering = ["code"]
-        constraints = [models.UniqueConstraint(Lower("code"), name="position_code_unique")]
 
     def __str__(self) -> str:
         return self.name

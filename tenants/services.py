@@ -339,8 +339,12 @@ def invitation_accept(
     return account
 
 
-def membership_set_roles(*, actor: User | None, municipality: Municipality, user: User, roles: list[str]) -> list[str]:
-    """Replace a member's roles; an empty list removes the person from the municipality."""
+def membership_set_roles(
+    *, actor: User | None, municipality: Municipality, user: User, roles: list[str], restore: bool = False
+) -> list[str]:
+    """Replace a member's roles; an empty list removes the person from the municipality.
+    `restore` gives roles back to someone whose access was taken away by archiving them in
+    the management network (otherwise only current members can get roles here)."""
     if actor is not None and not can_manage_members(actor, municipality):
         raise PermissionDenied(_("Solo la contraparte del sistema o el titular pueden cambiar roles."))
     cleaned = _clean_roles(roles, allow_empty=True)
@@ -348,7 +352,7 @@ def membership_set_roles(*, actor: User | None, municipality: Municipality, user
         # Membership changes of one municipality are serialised on its row, so two managers
         # cannot remove each other's administrator role at the same time.
         _locked(municipality)
-        if not Membership.objects.filter(municipality=municipality, user=user).exists():
+        if not restore and not Membership.objects.filter(municipality=municipality, user=user).exists():
             raise ValidationError({"user": [_("Esta persona no es miembro del municipio.")]})
         other_admins = (
             Membership.objects.filter(municipality=municipality, role=MunicipalRole.SYSTEM_COUNTERPART)

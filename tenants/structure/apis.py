@@ -63,7 +63,9 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
         fields = ["id", "code", "name", "area", "is_active"]
 
 
-class NetworkMemberSerializer(serializers.ModelSerializer[NetworkMember]):
+class NetworkMemberSerializer(ActorSerializer):  # type: ignore[type-arg]
+    """Network members' email and phone are personal data too."""
+
     class Meta:
         model = NetworkMember
         fields = ["id", "full_name", "email", "phone", "position", "roles", "user_id", "is_active"]
@@ -98,11 +100,7 @@ class _KindApi(GenericAPIView[models.Model]):
         roles = request_roles(request)
         if not roles & self.kind.editors:
             raise PermissionDenied()
-        kwargs: dict[str, Any] = {"instance": instance}
-        if self.kind.key == "actors":
-            kwargs["show_contacts"] = access.can_see_contacts(roles)
-        if self.kind.key == "network":
-            kwargs["municipality"] = request._request.municipality  # type: ignore[attr-defined]
+        kwargs = self.kind.form_kwargs(instance=instance, roles=roles, municipality=request._request.municipality)  # type: ignore[attr-defined]
         initial = self.kind.form(**kwargs).initial if instance is not None else {}
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": [_("Envíe un objeto JSON.")]})
@@ -110,11 +108,7 @@ class _KindApi(GenericAPIView[models.Model]):
         form = self.kind.form(merged, **kwargs)
         if not form.is_valid():
             raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
-        data = dict(form.cleaned_data)
-        if self.kind.key == "actors" and instance is not None:
-            for name in ("email", "phone", "address"):
-                data.setdefault(name, getattr(instance, name))
-        return self.kind.save(actor=acting_user(request), data=data, **{self.kind.instance_arg: instance})  # type: ignore[no-any-return]
+        return self.kind.save(actor=acting_user(request), data=form.cleaned_data, **{self.kind.instance_arg: instance})  # type: ignore[no-any-return]
 
 
 def _plain(value: Any) -> Any:

@@ -32,7 +32,12 @@ class _PickerMixin:
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
-        context["widget"]["attrs"]["data-picker-url"] = reverse("structure:picker", args=[self.kind])
+        attrs = context["widget"]["attrs"]
+        attrs["data-picker-url"] = reverse("structure:picker", args=[self.kind])
+        # The script's texts, translated here.
+        attrs["data-picker-search"] = _("Buscar")
+        attrs["data-picker-matches"] = _("%s coincidencias")
+        attrs["data-picker-failed"] = _("No se pudo buscar; recargue la página e intente de nuevo.")
         return context
 
 
@@ -101,7 +106,7 @@ class PlaceForm(forms.Form):
         required=False,
         widget=Picker("places", multiple=False),
     )
-    population = forms.IntegerField(label=_("Población"), min_value=0, required=False)
+    population = forms.IntegerField(label=_("Población"), min_value=0, max_value=2_147_483_647, required=False)
     geometry = forms.CharField(
         label=_("Geometría (GeoJSON)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_('Opcional. Un punto o polígono, p. ej. {"type": "Point", "coordinates": [-90.73, 14.56]}'),

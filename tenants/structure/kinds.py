@@ -31,6 +31,15 @@ class Kind:
     filters: tuple[tuple[str, Any], ...] = ()
     pickable: bool = False
 
+    def form_kwargs(self, *, instance: Any, roles: frozenset[str], municipality: Any) -> dict[str, Any]:
+        """What this kind's form needs besides the data (pages and API alike)."""
+        kwargs: dict[str, Any] = {"instance": instance}
+        if self.key == "actors":
+            kwargs["show_contacts"] = access.can_see_contacts(roles)
+        if self.key == "network":
+            kwargs["municipality"] = municipality
+        return kwargs
+
 
 def _roles(member: NetworkMember) -> str:
     return ", ".join(str(MunicipalRole(r).label) for r in member.roles)

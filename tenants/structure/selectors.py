@@ -62,6 +62,8 @@ def items(
         queryset = queryset.filter(is_active=False)
     for name, value in (filters or {}).items():
         lookup = FILTERS[model].get(name)
+        if lookup and (lookup.endswith("_id") or lookup in ("themes", "places")) and not str(value).isdigit():
+            continue  # a malformed id in the address is no filter, not an error page
         if lookup and value:
             queryset = queryset.filter(**{lookup: [value] if lookup.endswith("__contains") else value})
     return search(queryset, model, text).distinct()

@@ -37,11 +37,15 @@ from tenants.structure.validation import (
     clean_colour,
     clean_geometry,
     clean_name,
+    clean_text,
     collect,
     raise_if,
 )
 
 M = TypeVar("M", bound=models.Model)
+MAX_INT = 2_147_483_647  # PostgreSQL integer
+CONTACT_FIELDS = ("email", "phone", "address")
+ACTOR_FIELDS = ("kind", "name", "organisation", "position", *CONTACT_FIELDS, "relevance", "notes", "themes", "places")
 
 
 def _code_taken(model: type[models.Model], code: str, instance: models.Model | None) -> bool:
@@ -78,6 +82,24 @@ def _ancestors_include(node: Any, candidate: Any) -> bool:
     return False
 
 
+def _with_current(instance: models.Model, data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """An update changes only what it is given: a key missing from `data` (a column an import
+    file does not have, a field a PATCH leaves out) keeps the item's current value."""
+    merged = dict(data)
+    if instance.pk:
+        for name in fields:
+            if name not in merged:
+                value = getattr(instance, name)
+                merged[name] = list(value.all()) if hasattr(value, "all") else value
+    return merged
+
+
+def _check_picked(errors: dict[str, list[str]], field: str, value: Any, current: Any) -> None:
+    """Archived items stay linked to what already pointed at them, but cannot be newly chosen."""
+    if value is not None and not getattr(value, "is_active", True) and value != current:
+        errors[field] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": value}]
+
+
 def _save(instance: M, *, actor: User | None, action: str, record: bool) -> M:
     try:
         with transaction.atomic():
@@ -106,12 +128,15 @@ def theme_save(
 ) -> Theme:
     access.require(actor, access.STRUCTURE_EDITORS)
     theme = theme or Theme()
+    data = _with_current(theme, data, ("code", "name", "description", "colour", "parent"))
     errors: dict[str, list[str]] = {}
     code = _check_code(errors, Theme, data, theme)
     name = collect(errors, "name", clean_name, data.get("name", ""))
     colour = collect(errors, "colour", clean_colour, data.get("colour", ""))
     parent: Theme | None = data.get("parent")
-    if parent is not None:
+    _check_picked(errors, "parent", parent, theme.parent if theme.pk else None)
+    collect(errors, "description", clean_text, data.get("description"), max_length=5000)
+    if parent is not None and "parent" not in errors:
         if _ancestors_include(theme, parent):
             errors["parent"] = [_("Un tema no puede quedar debajo de sí mismo ni de uno de sus subtemas.")]
         elif parent.depth + _subtree_height(theme) > MAX_THEME_DEPTH:
@@ -135,7 +160,9 @@ def place_level_set_save(
     errors: dict[str, list[str]] = {}
     clean = collect(errors, "name", clean_name, name, max_length=80)
     names = [n.strip() for n in levels if n.strip()]
-    if not names:
+    if any(len(n) > 60 for n in names):
+        errors["levels"] = [_("Cada nivel admite como máximo 60 caracteres.")]
+    elif not names:
         errors["levels"] = [_("Indique al menos un nivel, del más amplio al más pequeño.")]
     elif len({n.lower() for n in names}) != len(names):
         errors["levels"] = [_("Los nombres de nivel no pueden repetirse.")]
@@ -165,6 +192,7 @@ def place_save(
 ) -> Place:
     access.require(actor, access.STRUCTURE_EDITORS)
     place = place or Place()
+    data = _with_current(place, data, ("code", "name", "level", "parent", "population", "geometry"))
     errors: dict[str, list[str]] = {}
     code = _check_code(errors, Place, data, place, max_length=30)
     name = collect(errors, "name", clean_name, data.get("name", ""))
@@ -172,6 +200,7 @@ def place_save(
     parent: Place | None = data.get("parent")
     geometry = collect(errors, "geometry", clean_geometry, data.get("geometry"))
     population = data.get("population")
+    _check_picked(errors, "parent", parent, place.parent if place.pk else None)
     if level is None:
         errors["level"] = [_("Elija el nivel del lugar.")]
     elif parent is not None:
@@ -186,7 +215,7 @@ def place_save(
             ]
         elif _ancestors_include(place, parent):
             errors["parent"] = [_("Un lugar no puede quedar dentro de sí mismo.")]
-    if population is not None and (not isinstance(population, int) or population < 0):
+    if population is not None and (not isinstance(population, int) or not 0 <= population <= MAX_INT):
         errors["population"] = [_("La población debe ser un número entero positivo.")]
     if place.pk and level is not None and place.level_id != level.pk and place.children.exists():
         errors["level"] = [_("No se puede cambiar el nivel de un lugar que contiene otros lugares.")]
@@ -209,8 +238,14 @@ def _active_only(items: Iterable[M], field: str, errors: dict[str, list[str]], p
 def actor_save(*, actor: User | None, data: Mapping[str, Any], item: Actor | None = None, record: bool = True) -> Actor:
     access.require(actor, access.ACTOR_EDITORS)
     item = item or Actor()
+    data = _with_current(item, data, ACTOR_FIELDS)
+    if not access.can_see_contacts(access.roles_of(actor)):
+        # Contact data is personal: who may not read it may not write or erase it either.
+        data.update({name: getattr(item, name) if item.pk else "" for name in CONTACT_FIELDS})
     errors: dict[str, list[str]] = {}
     name = collect(errors, "name", clean_name, data.get("name", ""), max_length=200)
+    for field, limit in (("organisation", 200), ("position", 150), ("phone", 40), ("address", 250), ("notes", 5000)):
+        collect(errors, field, clean_text, data.get(field), max_length=limit)
     kind = data.get("kind")
     if kind not in ActorKind.values:
         errors["kind"] = [_("Elija el tipo de actor: persona, institución o grupo de población.")]
@@ -236,10 +271,12 @@ def actor_save(*, actor: User | None, data: Mapping[str, Any], item: Actor | Non
 def area_save(*, actor: User | None, data: Mapping[str, Any], area: Area | None = None, record: bool = True) -> Area:
     access.require(actor, access.STRUCTURE_EDITORS)
     area = area or Area()
+    data = _with_current(area, data, ("code", "name", "parent"))
     errors: dict[str, list[str]] = {}
     code = _check_code(errors, Area, data, area)
     name = collect(errors, "name", clean_name, data.get("name", ""))
     parent: Area | None = data.get("parent")
+    _check_picked(errors, "parent", parent, area.parent if area.pk else None)
     if parent is not None and _ancestors_include(area, parent):
         errors["parent"] = [_("Un área no puede quedar debajo de sí misma ni de una de sus dependencias.")]
     raise_if(errors)
@@ -252,10 +289,12 @@ def position_save(
 ) -> Position:
     access.require(actor, access.STRUCTURE_EDITORS)
     position = position or Position()
+    data = _with_current(position, data, ("code", "name", "area"))
     errors: dict[str, list[str]] = {}
     code = _check_code(errors, Position, data, position)
     name = collect(errors, "name", clean_name, data.get("name", ""))
     area: Area | None = data.get("area")
+    _check_picked(errors, "area", area, position.area if position.pk else None)
     if area is None:
         errors["area"] = [_("Elija el área del cargo.")]
     raise_if(errors)
@@ -267,36 +306,48 @@ def network_member_save(
     *, actor: User | None, data: Mapping[str, Any], member: NetworkMember | None = None, record: bool = True
 ) -> NetworkMember:
     """Save a person of the management network. When the person has an account in this
-    municipality, the method roles held here are also their access roles."""
+    municipality, the method roles held here are also their access roles: linking gives
+    them, unlinking takes them away."""
     access.require(actor, access.STRUCTURE_EDITORS)
     member = member or NetworkMember()
     municipality = current_municipality()
+    previous_user = User.objects.filter(pk=member.user_id).first() if member.user_id else None
+    data = _with_current(member, data, ("full_name", "email", "phone", "position", "roles"))
+    if "user" not in data:
+        data["user"] = previous_user
     errors: dict[str, list[str]] = {}
     full_name = collect(errors, "full_name", clean_name, data.get("full_name", ""))
     email = (data.get("email") or "").strip().lower()
     if email:
         collect(errors, "email", validate_email, email)
+    collect(errors, "phone", clean_text, data.get("phone"), max_length=40)
     roles = sorted(set(data.get("roles") or []))
     unknown = [r for r in roles if r not in MunicipalRole.values]
     if unknown:
         errors["roles"] = [_("Rol desconocido: %(roles)s.") % {"roles": ", ".join(unknown)}]
+    _check_picked(errors, "position", data.get("position"), member.position if member.pk else None)
     user: User | None = data.get("user")
     if user is not None:
         if not Membership.objects.filter(user=user, municipality=municipality).exists():
             errors["user"] = [_("La cuenta elegida no es miembro de este municipio; invítela primero.")]
         elif NetworkMember.objects.filter(user_id=user.pk).exclude(pk=member.pk).exists():
             errors["user"] = [_("Esa cuenta ya está vinculada a otra persona de la red.")]
+        elif not roles:
+            errors["roles"] = [
+                _("Una persona con cuenta necesita al menos un rol; para quitarle el acceso, desvincule la cuenta.")
+            ]
     raise_if(errors)
     member.full_name, member.email, member.roles = full_name, email, roles  # type: ignore[assignment]
     member.phone = (data.get("phone") or "").strip()
     member.position = data.get("position")
     member.user_id = user.pk if user is not None else None
+    from tenants.services import membership_set_roles
+
     with transaction.atomic():
         _save(member, actor=actor, action="network_member.save", record=record)
-        if user is not None:
-            from tenants.services import membership_set_roles
-
-            # Access follows the method roles (the same people may manage both).
+        if previous_user is not None and previous_user != user:
+            membership_set_roles(actor=actor, municipality=municipality, user=previous_user, roles=[])
+        if user is not None and member.is_active:
             membership_set_roles(actor=actor, municipality=municipality, user=user, roles=roles)
     return member
 
@@ -321,10 +372,20 @@ ARCHIVE_EDITORS: dict[type[models.Model], frozenset[str]] = {
 
 def set_active(*, actor: User | None, item: M, active: bool) -> M:
     """Archive (or restore) an item. Archived items keep their links to history but leave
-    the pickers."""
+    the pickers; an archived network member with an account loses access, and gets their
+    roles back when restored."""
     access.require(actor, ARCHIVE_EDITORS[type(item)])
-    item.is_active = active  # type: ignore[attr-defined]
-    item.save(update_fields=["is_active", "updated_at"])
+    with transaction.atomic():
+        item.is_active = active  # type: ignore[attr-defined]
+        item.save(update_fields=["is_active", "updated_at"])
+        if isinstance(item, NetworkMember) and item.user_id:
+            from tenants.services import membership_set_roles
+
+            user = User.objects.get(pk=item.user_id)
+            roles = item.roles if active else []
+            membership_set_roles(
+                actor=actor, municipality=current_municipality(), user=user, roles=roles, restore=active
+            )
     audit(
         actor=actor,
         action="archive" if not active else "restore",

@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -155,6 +154,13 @@ SPECS: dict[str, Spec] = {
             Column("telefono", "phone"),
             Column("cargo", "position", "ref", model=Position, help=gettext_lazy("código del cargo")),
             Column("roles", "roles", "multichoice", choices=MunicipalRole, help=gettext_lazy("separados por ;")),
+            Column(
+                "cuenta",
+                "user",
+                "ref",
+                model=User,
+                help=gettext_lazy("correo de una cuenta que ya es miembro del municipio"),
+            ),
         ),
         services.network_member_save,
         "id",
@@ -187,7 +193,17 @@ class FileProblem(ValueError):
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _read_csv(content: bytes, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
+def _unneutralise(value: str) -> str:
+    """Undo the apostrophe our exports put before formula-like text, so a round trip keeps
+    values (the save stores text; nothing is ever evaluated)."""
+    return value[1:] if value.startswith("'") and value[1:2] in ("=", "+", "-", "@") else value
+
+
+# Each reader yields (line number, cell values, cells holding a formula).
+Rows = Iterator[tuple[int, list[str], list[str]]]
+
+
+def _read_csv(content: bytes, report: ImportReport) -> Rows:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -199,42 +215,52 @@ def _read_csv(content: bytes, report: ImportReport) -> Iterator[tuple[int, list[
                 "Revise que las tildes y eñes se vean bien."
             )
         )
+    csv.field_size_limit(MAX_BYTES)  # a district's polygon easily passes csv's default 128 KB
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for row in reader:
-        yield reader.line_num, row
+    try:
+        for row in reader:
+            yield reader.line_num, [_unneutralise(v) for v in row], []
+    except csv.Error as exc:
+        raise FileProblem(_("El CSV está mal formado cerca de la línea %(line)s.") % {"line": reader.line_num}) from exc
 
 
-def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
+def _read_xlsx(content: bytes) -> Rows:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_BYTES * 20:  # a "zip bomb" would exhaust memory when opened
+            raise FileProblem(_("El libro de Excel es demasiado grande al descomprimirlo."))
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        sheet = workbook.worksheets[0]
+    except FileProblem:
+        raise
+    except Exception as exc:  # a damaged workbook fails in many ways inside openpyxl
         raise FileProblem(_("El archivo no es un libro de Excel (.xlsx) válido.")) from exc
-    sheet = workbook.worksheets[0]
     for index, row in enumerate(sheet.iter_rows(), start=1):
         values: list[str] = []
+        formulas: list[str] = []
         for position, cell in enumerate(row, start=1):
             value = cell.value
             if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
-                raise FileProblem(
-                    _("La celda %(cell)s contiene una fórmula. Copie y pegue solo los valores antes de importar.")
-                    % {"cell": f"{get_column_letter(position)}{index}"}
-                )
+                formulas.append(f"{get_column_letter(position)}{index}")
+                values.append("")
+                continue
             if value is None:
                 values.append("")
             elif isinstance(value, float) and value.is_integer():
                 values.append(str(int(value)))
             else:
-                values.append(str(value))
-        yield index, values
+                values.append(_unneutralise(str(value)))
+        yield index, values, formulas
     workbook.close()
 
 
-def _rows(filename: str, content: bytes, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
+def _rows(filename: str, content: bytes, report: ImportReport) -> Rows:
     if len(content) > MAX_BYTES:
         raise FileProblem(
             _("El archivo pesa %(size)s MB; el máximo es %(max)s MB.")
@@ -254,11 +280,20 @@ def _rows(filename: str, content: bytes, report: ImportReport) -> Iterator[tuple
 def _lookup(model: type[models.Model], text: str) -> models.Model:
     found: models.Model | None
     if model is PlaceLevel:
-        found = PlaceLevel.objects.annotate(_n=Lower("name")).filter(_n=text.lower()).first()
+        # "Barrio", or "Zona urbana · Barrio" when two sets have a level of that name.
+        set_name, _sep, level_name = text.rpartition("·")
+        levels = PlaceLevel.objects.filter(name__iexact=level_name.strip())
+        if set_name.strip():
+            levels = levels.filter(level_set__name__iexact=set_name.strip())
+        if levels.count() > 1:
+            raise ValidationError(
+                _("Hay varios niveles «%(value)s»; escriba «conjunto · nivel».") % {"value": level_name.strip()}
+            )
+        found = levels.first()
     elif model is User:
         found = User.objects.filter(email__iexact=text).first()
     else:
-        found = model.objects.annotate(_c=Lower("code")).filter(_c=text.lower()).first()  # type: ignore[attr-defined]
+        found = model._default_manager.filter(code__iexact=text).first()
     if found is None:
         raise ValidationError(_("No existe «%(value)s».") % {"value": text})
     return found
@@ -313,7 +348,7 @@ def import_file(*, actor: User | None, kind: str, filename: str, content: bytes,
     by_header = {fold(c.header): c for c in spec.columns}
     by_field = {c.field: c for c in spec.columns}
     rows = iter(_rows(filename, content, report))
-    _header_line, header = next(rows, (1, []))
+    _header_line, header, _formulas = next(rows, (1, [], []))
     columns: list[Column | None] = []
     unknown = []
     for name in header:
@@ -329,14 +364,18 @@ def import_file(*, actor: User | None, kind: str, filename: str, content: bytes,
 
     seen: dict[str, int] = {}  # key -> line where it first appears in this file
     with transaction.atomic():
-        for line, values in rows:
-            if not any(v.strip() for v in values):
+        for line, values, formulas in rows:
+            if not any(v.strip() for v in values) and not formulas:
                 continue
             report.rows += 1
             if report.rows > MAX_ROWS:
                 raise FileProblem(_("El archivo tiene más de %(n)s filas.") % {"n": MAX_ROWS})
             data: dict[str, Any] = {}
-            row_errors: list[RowError] = []
+            # A formula is refused (its value would depend on the spreadsheet), cell by cell.
+            row_errors: list[RowError] = [
+                RowError(line, cell, _("La celda %(cell)s contiene una fórmula; pegue solo el valor.") % {"cell": cell})
+                for cell in formulas
+            ]
             for column, raw in zip(columns, values, strict=False):
                 if column is None:
                     continue
@@ -361,16 +400,12 @@ def import_file(*, actor: User | None, kind: str, filename: str, content: bytes,
                     key = None
                 elif folded:
                     seen[folded] = line
-                if key:
-                    lookup = {"pk": key} if spec.key == "id" else {}
-                    if spec.key == "id":
-                        instance = spec.model.objects.filter(**lookup).first()  # type: ignore[attr-defined]
-                        if instance is None:
-                            row_errors.append(
-                                RowError(line, "id", _("No existe un registro con id %(id)s.") % {"id": key})
-                            )
-                    else:
-                        instance = spec.model.objects.annotate(_c=Lower("code")).filter(_c=str(key).lower()).first()  # type: ignore[attr-defined]
+                if key and spec.key == "id":
+                    instance = spec.model._default_manager.filter(pk=key).first()
+                    if instance is None:
+                        row_errors.append(RowError(line, "id", _("No existe un registro con id %(id)s.") % {"id": key}))
+                elif key:
+                    instance = spec.model._default_manager.filter(code__iexact=str(key)).first()
             if not row_errors:
                 try:
                     with transaction.atomic():
@@ -409,8 +444,11 @@ def neutralise(value: str) -> str:
 
 
 def _cell(column: Column, item: Any, show_contacts: bool) -> str:
-    if column.field in ("email", "phone", "address") and isinstance(item, Actor) and not show_contacts:
+    if column.field in ("email", "phone", "address") and not show_contacts:
         return ""
+    if column.field == "user":
+        user = User.objects.filter(pk=item.user_id).first() if item.user_id else None
+        return user.email if user is not None and show_contacts else ""
     value = getattr(item, column.field, None) if column.field != "id" else item.pk
     if column.kind == "ref":
         text = "" if value is None else (value.name if isinstance(value, PlaceLevel) else _ref_text(value))
@@ -450,10 +488,11 @@ def to_xlsx(headers: list[str], rows: list[list[str]], title: str) -> bytes:
     sheet.title = title[:31]
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
+        # Cells are written as text (never formulas), so the CSV's apostrophe is not needed.
+        sheet.append([_unneutralise(value) for value in row])
     for cells in sheet.iter_rows():
         for cell in cells:
-            cell.data_type = "s"  # always text, never a formula
+            cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -42,6 +42,16 @@ def clean_name(value: str, *, max_length: int = 150) -> str:
     return value
 
 
+def clean_text(value: Any, *, max_length: int) -> str:
+    text = "" if value is None else str(value).strip()
+    if len(text) > max_length:
+        raise ValidationError(_("Admite como máximo %(n)s caracteres.") % {"n": max_length})
+    return text
+
+
+MAX_GEOJSON_CHARS = 2_000_000
+
+
 def _position(value: Any, where: str) -> None:
     if (
         not isinstance(value, list)
@@ -73,8 +83,14 @@ def clean_geometry(value: Any) -> dict[str, Any] | None:
     if value in (None, "", {}):
         return None
     if isinstance(value, str):
+        if len(value) > MAX_GEOJSON_CHARS:
+            raise ValidationError(
+                _("GeoJSON no válido: admite como máximo 2 millones de caracteres; simplifique la forma.")
+            )
         try:
             value = json.loads(value)
+        except RecursionError as exc:
+            raise ValidationError(_("GeoJSON no válido: demasiados niveles anidados.")) from exc
         except json.JSONDecodeError as exc:
             raise ValidationError(
                 _("GeoJSON no válido: no es JSON (revise la línea %(line)s, columna %(col)s).")

@@ -73,12 +73,15 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [(item, [getter(item) for _h, getter in spec.columns]) for item in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "kind": spec,
         "rows": rows,
         "page": page,
         "q": text,
         "status": status,
+        "query": query.urlencode(),
         "filters": _filter_widgets(spec, filters),
         "can_edit": bool(roles & spec.editors),
         "max_mb": int(transfer.MAX_BYTES / 1048576),
@@ -112,12 +115,7 @@ def _filter_widgets(spec: Kind, values: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def _form_kwargs(request: HttpRequest, spec: Kind, instance: Any) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"instance": instance}
-    if spec.key == "actors":
-        kwargs["show_contacts"] = access.can_see_contacts(_roles(request))
-    if spec.key == "network":
-        kwargs["municipality"] = request.municipality  # type: ignore[attr-defined]
-    return kwargs
+    return spec.form_kwargs(instance=instance, roles=_roles(request), municipality=request.municipality)  # type: ignore[attr-defined]
 
 
 def item_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
@@ -129,13 +127,8 @@ def item_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
         raise Http404
     form = spec.form(request.POST or None, **_form_kwargs(request, spec, instance))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if spec.key == "actors" and instance is not None:
-            # People who may not see contact data keep it as it was.
-            for name in ("email", "phone", "address"):
-                data.setdefault(name, getattr(instance, name))
         try:
-            saved = spec.save(actor=acting_user(request), data=data, **{spec.instance_arg: instance})
+            saved = spec.save(actor=acting_user(request), data=form.cleaned_data, **{spec.instance_arg: instance})
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -163,13 +156,13 @@ def item_archive(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def place_levels(request: HttpRequest) -> HttpResponse:
     can_edit = bool(_roles(request) & access.STRUCTURE_EDITORS)
     errors: dict[str, list[str]] = {}
-    values = {"name": "", "levels": ""}
+    values = {"name": "", "levels": "", "level_set": ""}
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("Su rol no permite cambiar estos datos."))
         values = {"name": request.POST.get("name", ""), "levels": request.POST.get("levels", "")}
         level_set = None
-        if request.POST.get("level_set"):
+        if request.POST.get("level_set", "").isdigit():
             level_set = selectors.level_sets().filter(pk=request.POST["level_set"]).first()
         try:
             services.place_level_set_save(
@@ -180,6 +173,7 @@ def place_levels(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             errors = exc.message_dict
+            values["level_set"] = str(level_set.pk) if level_set else ""
         else:
             messages.success(request, _("Se guardaron los niveles «%(name)s».") % {"name": values["name"]})
             return redirect("structure:levels")
@@ -189,7 +183,10 @@ def place_levels(request: HttpRequest) -> HttpResponse:
 
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     spec = _kind(kind)
-    items = selectors.items(spec.model, text=request.GET.get("q", ""), status=request.GET.get("estado", "all"))
+    filters = {name: request.GET.get(name, "") for name, _label in spec.filters}
+    items = selectors.items(
+        spec.model, text=request.GET.get("q", ""), status=request.GET.get("estado", "active"), filters=filters
+    )
     headers, rows = transfer.table(kind, items, show_contacts=access.can_see_contacts(_roles(request)))
     return _download(kind, fmt, headers, rows, str(spec.title))
 

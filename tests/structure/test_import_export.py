@@ -89,7 +89,9 @@ def test_xlsx_import_and_formula_cells_are_refused(w: World) -> None:
     assert ok.status_code == 200 and ok.context["report"].created == 1
     formula = upload(client, "areas", "areas.xlsx", xlsx([["codigo", "nombre"], ["SEC-2", '=HYPERLINK("http://x")']]))
     assert formula.status_code == 400
-    assert "La celda B2 contiene una fórmula" in formula.content.decode()
+    errors = formula.context["report"].errors
+    assert [(e.line, e.column) for e in errors] == [(2, "B2")]
+    assert "contiene una fórmula" in errors[0].message
 
 
 @pytest.mark.parametrize(
@@ -156,7 +158,7 @@ def test_export_round_trip_and_formula_neutralisation(w: World) -> None:
     assert rows[1][9] == "SAL"
     workbook = load_workbook(io.BytesIO(client.get("/estructura/actors/exportar.xlsx").content))
     cell = workbook.active["C2"]
-    assert cell.data_type == "s" and str(cell.value).startswith("'=")
+    assert cell.data_type == "s" and cell.value == "=cmd|' /C calc'!A0"  # text, never a formula
     # Re-importing the export updates the same actor (by id) instead of duplicating it.
     checked = upload(client, "actors", "actores.csv", text.replace("@SUM(1)", "Ministerio").encode())
     assert checked.context["report"].updated == 1 and checked.context["report"].created == 0
@@ -167,7 +169,15 @@ def test_templates_have_the_columns(w: World) -> None:
     header = client.get("/estructura/places/plantilla.csv").content.decode("utf-8-sig").strip()
     assert header == "codigo,nombre,nivel,lugar_superior,poblacion,geometria"
     workbook = load_workbook(io.BytesIO(client.get("/estructura/network/plantilla.xlsx").content))
-    assert [c.value for c in workbook.active[1]] == ["id", "nombre_completo", "correo", "telefono", "cargo", "roles"]
+    assert [c.value for c in workbook.active[1]] == [
+        "id",
+        "nombre_completo",
+        "correo",
+        "telefono",
+        "cargo",
+        "roles",
+        "cuenta",
+    ]
 
 
 def test_import_needs_an_editor_role(w: World) -> None:
@@ -175,3 +185,78 @@ def test_import_needs_an_editor_role(w: World) -> None:
     assert response.status_code == 403
     use_municipality(w.alfa)
     assert count(Actor) == 0
+
+
+def test_reimporting_an_export_keeps_values_exactly(w: World) -> None:
+    use_municipality(w.alfa)
+    services.actor_save(actor=w.admin_alfa, data={"kind": "individual", "name": "Ana", "phone": "+502 5000 1000"})
+    use_public_schema()
+    client = client_for(w.admin_alfa, w.alfa)
+    exported = client.get("/estructura/actors/exportar.csv").content
+    checked = upload(client, "actors", "actores.csv", exported)
+    client.post("/estructura/actors/importar/", {"pending": checked.context["pending"]})
+    use_municipality(w.alfa)
+    assert Actor.objects.get(name="Ana").phone == "+502 5000 1000"
+
+
+def test_import_with_fewer_columns_changes_only_those(w: World) -> None:
+    use_municipality(w.alfa)
+    axis = services.theme_save(actor=w.admin_alfa, data={"code": "E1", "name": "Eje"})
+    services.theme_save(
+        actor=w.admin_alfa,
+        data={"code": "E1.1", "name": "Tema", "description": "Texto", "colour": "#112233", "parent": axis},
+    )
+    use_public_schema()
+    client = client_for(w.admin_alfa, w.alfa)
+    checked = upload(client, "themes", "temas.csv", b"codigo,nombre\nE1.1,Tema renombrado\n")
+    client.post("/estructura/themes/importar/", {"pending": checked.context["pending"]})
+    use_municipality(w.alfa)
+    theme = Theme.objects.get(code="E1.1")
+    assert (theme.name, theme.description, theme.colour, theme.parent) == ("Tema renombrado", "Texto", "#112233", axis)
+
+
+def test_a_role_without_contact_access_cannot_erase_or_write_contacts(w: World) -> None:
+    from tenants.models import Membership
+
+    Membership.objects.create(user=w.outsider, municipality=w.alfa, role="initiative_manager")
+    use_municipality(w.alfa)
+    actor = services.actor_save(actor=w.admin_alfa, data={"kind": "individual", "name": "Rosa", "email": "rosa@x.test"})
+    use_public_schema()
+    manager = client_for(w.outsider, w.alfa)
+    exported = manager.get("/estructura/actors/exportar.csv").content.decode("utf-8-sig")
+    assert "rosa@x.test" not in exported
+    tampered = exported.replace(",Rosa,", ",Rosa M.,").replace(",,,,medium", ",otro@x.test,,,medium")
+    checked = upload(manager, "actors", "actores.csv", tampered.encode())
+    manager.post("/estructura/actors/importar/", {"pending": checked.context["pending"]})
+    use_municipality(w.alfa)
+    actor.refresh_from_db()
+    assert actor.name == "Rosa M." and actor.email == "rosa@x.test"
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("D1,Norte,Distrito,,3000000000,", "poblacion"),
+        ("D1,Norte,Distrito,,," + '"' + "[" * 5000 + '"', "geometria"),
+    ],
+)
+def test_out_of_range_values_are_row_errors_not_crashes(w: World, row: str, column: str) -> None:
+    use_municipality(w.alfa)
+    services.place_level_set_save(actor=w.admin_alfa, name="División", levels=["Distrito"])
+    use_public_schema()
+    content = ("codigo,nombre,nivel,lugar_superior,poblacion,geometria\n" + row + "\n").encode()
+    response = upload(client_for(w.admin_alfa, w.alfa), "places", "lugares.csv", content)
+    assert response.status_code == 400
+    assert [e.column for e in response.context["report"].errors] == [column]
+
+
+def test_ambiguous_level_names_need_the_set(w: World) -> None:
+    use_municipality(w.alfa)
+    services.place_level_set_save(actor=w.admin_alfa, name="Urbana", levels=["Barrio"])
+    services.place_level_set_save(actor=w.admin_alfa, name="Rural", levels=["Barrio"])
+    use_public_schema()
+    client = client_for(w.admin_alfa, w.alfa)
+    ambiguous = upload(client, "places", "l.csv", b"codigo,nombre,nivel\nB1,Uno,Barrio\n")
+    assert "conjunto · nivel" in ambiguous.context["report"].errors[0].message
+    precise = upload(client, "places", "l.csv", "codigo,nombre,nivel\nB1,Uno,Rural · Barrio\n".encode())
+    assert precise.context["report"].created == 1

@@ -166,3 +166,35 @@ def test_network_roles_are_access_roles_for_linked_accounts(in_alfa: World) -> N
             actor=w.admin_alfa, data={"full_name": "Ana", "roles": ["mayor"], "user": w.admin_alfa}
         )
     assert NetworkMember.objects.count() == 1  # the last system counterpart was kept, nothing saved
+
+
+def test_network_links_give_and_take_access(in_alfa: World) -> None:
+    w = in_alfa
+    with pytest.raises(ValidationError) as no_roles:
+        services.network_member_save(
+            actor=w.admin_alfa, data={"full_name": "Elena", "roles": [], "user": w.editor_alfa}
+        )
+    assert "al menos un rol" in no_roles.value.message_dict["roles"][0]
+    member = services.network_member_save(
+        actor=w.admin_alfa, data={"full_name": "Elena", "roles": ["communications_editor"], "user": w.editor_alfa}
+    )
+    services.set_active(actor=w.admin_alfa, item=member, active=False)
+    assert not Membership.objects.filter(user=w.editor_alfa, municipality=w.alfa).exists()
+    services.set_active(actor=w.admin_alfa, item=member, active=True)
+    assert Membership.objects.filter(user=w.editor_alfa, municipality=w.alfa, role="communications_editor").exists()
+    # Saving without saying anything about the account keeps the link.
+    services.network_member_save(actor=w.admin_alfa, data={"full_name": "Elena E."}, member=member)
+    member.refresh_from_db()
+    assert member.user_id == w.editor_alfa.pk and member.roles == ["communications_editor"]
+    # Unlinking takes the access away.
+    services.network_member_save(actor=w.admin_alfa, data={"user": None}, member=member)
+    assert not Membership.objects.filter(user=w.editor_alfa, municipality=w.alfa).exists()
+
+
+def test_archived_parent_cannot_be_newly_chosen(in_alfa: World) -> None:
+    w = in_alfa
+    old = theme(w, "OLD")
+    services.set_active(actor=w.admin_alfa, item=old, active=False)
+    with pytest.raises(ValidationError) as info:
+        theme(w, "NEW", old)
+    assert "archivado" in info.value.message_dict["parent"][0]

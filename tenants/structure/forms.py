@@ -136,10 +136,18 @@ class ActorForm(forms.Form):
     address = forms.CharField(label=_("Dirección"), max_length=250, required=False)
     relevance = forms.ChoiceField(label=_("Relevancia"), choices=Relevance.choices, initial=Relevance.MEDIUM)
     themes = PickerChoiceField(
-        label=_("Temas de interés"), queryset=Theme.objects.none(), required=False, widget=Picker("themes")
+        help_text=_("Para elegir varios, mantenga Ctrl (Cmd en Mac) al hacer clic, o use la barra espaciadora."),
+        label=_("Temas de interés"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=Picker("themes"),
     )
     places = PickerChoiceField(
-        label=_("Lugares de interés"), queryset=Place.objects.none(), required=False, widget=Picker("places")
+        help_text=_("Para elegir varios, mantenga Ctrl (Cmd en Mac) al hacer clic, o use la barra espaciadora."),
+        label=_("Lugares de interés"),
+        queryset=Place.objects.none(),
+        required=False,
+        widget=Picker("places"),
     )
     notes = forms.CharField(label=_("Notas"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from sigobito_platform.urls_common import common_urlpatterns
 
 from tenants.permissions import IsWorkspaceMember
-from tenants.structure.apis import kind_views
+from tenants.structure.apis import PlaceLevelSetDetailApi, PlaceLevelSetListApi, kind_views
 from tenants.structure.kinds import KINDS
 from tenants.workspace import apis, views
 
@@ -16,7 +16,10 @@ workspace_patterns = (
     "workspace",
 )
 
-structure_api = []
+structure_api = [
+    path("structure/place-levels/", PlaceLevelSetListApi.as_view(), name="api-structure-place-levels"),
+    path("structure/place-levels/<int:pk>/", PlaceLevelSetDetailApi.as_view(), name="api-structure-place-level"),
+]
 for _key in KINDS:
     _views = kind_views(_key)
     structure_api += [

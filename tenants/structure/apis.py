@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -18,7 +19,7 @@ from tenants.accounts.models import acting_user
 from tenants.permissions import request_roles
 from tenants.structure import access, selectors, services
 from tenants.structure.kinds import KINDS, Kind
-from tenants.structure.models import Actor, Area, NetworkMember, Place, Position, Theme
+from tenants.structure.models import Actor, Area, NetworkMember, Place, PlaceLevelSet, Position, Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer[Theme]):
@@ -168,3 +169,63 @@ def kind_views(key: str) -> dict[str, Any]:
         view_class: type[_KindApi] = type(f"{name}{role.capitalize()}Api", (base,), {**attrs, **extra})
         views[role] = view_class.as_view()
     return views
+
+
+class PlaceLevelSetSerializer(serializers.ModelSerializer[PlaceLevelSet]):
+    levels = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlaceLevelSet
+        fields = ["id", "name", "levels"]
+
+    def get_levels(self, obj: PlaceLevelSet) -> list[dict[str, Any]]:
+        return [{"id": level.pk, "rank": level.rank, "name": level.name} for level in obj.levels.all()]
+
+
+class PlaceLevelSetInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=80)
+    levels = serializers.ListField(child=serializers.CharField(max_length=60), allow_empty=False)
+
+
+class PlaceLevelSetListApi(GenericAPIView[PlaceLevelSet]):
+    """Sets of place levels (widest first). POST creates one."""
+
+    serializer_class = PlaceLevelSetSerializer
+    queryset = PlaceLevelSet.objects.none()
+
+    def get(self, request: Request) -> Response:
+        return Response(PlaceLevelSetSerializer(selectors.level_sets(), many=True).data)
+
+    @extend_schema(request=PlaceLevelSetInput, responses={201: PlaceLevelSetSerializer})
+    def post(self, request: Request) -> Response:
+        data = PlaceLevelSetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        level_set = services.place_level_set_save(actor=acting_user(request), **data.validated_data)
+        return Response(PlaceLevelSetSerializer(level_set).data, status=status.HTTP_201_CREATED)
+
+
+class PlaceLevelSetDetailApi(GenericAPIView[PlaceLevelSet]):
+    """PATCH renames the set or its levels and adds levels at the end."""
+
+    serializer_class = PlaceLevelSetSerializer
+    queryset = PlaceLevelSet.objects.none()
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(PlaceLevelSetSerializer(self._get(pk)).data)
+
+    @extend_schema(request=PlaceLevelSetInput, responses=PlaceLevelSetSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        level_set = self._get(pk)
+        current = {"name": level_set.name, "levels": [level.name for level in level_set.levels.all()]}
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": [_("Envíe un objeto JSON.")]})
+        data = PlaceLevelSetInput(data={**current, **request.data})
+        data.is_valid(raise_exception=True)
+        services.place_level_set_save(actor=acting_user(request), level_set=level_set, **data.validated_data)
+        return Response(PlaceLevelSetSerializer(self._get(pk)).data)  # read again: its levels changed
+
+    def _get(self, pk: int) -> PlaceLevelSet:
+        level_set = selectors.level_sets().filter(pk=pk).first()
+        if level_set is None:
+            raise Http404
+        return level_set

@@ -154,8 +154,9 @@ def theme_save(
 def place_level_set_save(
     *, actor: User | None, name: str, levels: list[str], level_set: PlaceLevelSet | None = None
 ) -> PlaceLevelSet:
-    """Create a set of place levels (widest first), or rename it and add levels at the end
-    (levels already used by places are never removed or reordered)."""
+    """Create a set of place levels (widest first), or change it: rename the set or its
+    levels, and add levels at the end. Levels are never removed or reordered (places use
+    them), so the list given for an existing set starts with as many names as it has."""
     access.require(actor, access.STRUCTURE_EDITORS)
     errors: dict[str, list[str]] = {}
     clean = collect(errors, "name", clean_name, name, max_length=80)
@@ -166,12 +167,13 @@ def place_level_set_save(
         errors["levels"] = [_("Indique al menos un nivel, del más amplio al más pequeño.")]
     elif len({n.lower() for n in names}) != len(names):
         errors["levels"] = [_("Los nombres de nivel no pueden repetirse.")]
-    others = PlaceLevelSet.objects.annotate(_n=Lower("name")).filter(_n=(clean or "").lower())
+    others = PlaceLevelSet.objects.filter(name__iexact=clean or "")
     if level_set is not None:
         others = others.exclude(pk=level_set.pk)
-        existing = list(level_set.levels.values_list("name", flat=True))
-        if names[: len(existing)] != existing:
-            errors["levels"] = [_("Los niveles existentes no se pueden quitar ni reordenar; agregue nuevos al final.")]
+        if names and len(names) < level_set.levels.count():
+            errors["levels"] = [
+                _("Los niveles existentes no se pueden quitar; cámbieles el nombre o agregue nuevos al final.")
+            ]
     if clean and others.exists():
         errors["name"] = [_("Ya existe un conjunto de niveles con ese nombre.")]
     raise_if(errors)
@@ -179,10 +181,14 @@ def place_level_set_save(
         level_set = level_set or PlaceLevelSet()
         level_set.name = clean  # type: ignore[assignment]
         level_set.save()
-        have = level_set.levels.count()
+        existing = {level.rank: level for level in level_set.levels.all()}
         for rank, level_name in enumerate(names, start=1):
-            if rank > have:
+            level = existing.get(rank)
+            if level is None:
                 PlaceLevel.objects.create(level_set=level_set, name=level_name, rank=rank)
+            elif level.name != level_name:
+                level.name = level_name
+                level.save(update_fields=["name"])
         audit(actor=actor, action="place_levels.save", object_type="placelevelset", object_id=level_set.pk)
     return level_set
 

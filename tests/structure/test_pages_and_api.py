@@ -250,3 +250,33 @@ def test_roles_changed_on_the_members_page_show_in_the_network(w: World) -> None
     use_municipality(w.alfa)
     member.refresh_from_db()
     assert member.roles == ["agenda_manager", "mayor"]
+
+
+def test_place_levels_api_create_rename_extend_and_isolation(w: World) -> None:
+    api = client_for(w.admin_alfa, w.alfa)
+    created = api.post(
+        "/api/v1/structure/place-levels/", {"name": "División", "levels": ["Distrito", "Barrio"]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    renamed = api.patch(
+        f"/api/v1/structure/place-levels/{pk}/", {"levels": ["Distrito", "Barrio o colonia", "Manzana"]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert [level["name"] for level in renamed.json()["levels"]] == ["Distrito", "Barrio o colonia", "Manzana"]
+    assert [level["id"] for level in renamed.json()["levels"]][:2] == [
+        level["id"] for level in created.json()["levels"]
+    ]
+    shrink = api.patch(
+        f"/api/v1/structure/place-levels/{pk}/", {"levels": ["Distrito"]}, content_type="application/json"
+    )
+    assert shrink.status_code == 400 and "no se pueden quitar" in shrink.json()["levels"][0]
+    assert client_for(w.admin_beta, w.alfa).get("/api/v1/structure/place-levels/").status_code == 404
+    assert client_for(w.admin_beta, w.beta).get(f"/api/v1/structure/place-levels/{pk}/").status_code == 404
+    assert (
+        client_for(w.editor_alfa, w.alfa)
+        .post("/api/v1/structure/place-levels/", {"name": "X", "levels": ["Y"]}, content_type="application/json")
+        .status_code
+        == 403
+    )

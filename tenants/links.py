@@ -19,8 +19,13 @@ def _origin(host: str, request: HttpRequest | None) -> str:
     return f"{scheme}://{host}{suffix}"
 
 
+def domain_for(slug: str) -> str:
+    """A municipality's host: `<slug>.<platform domain>`."""
+    return f"{slug}.{settings.PLATFORM_DOMAIN}"
+
+
 def workspace_url(municipality: Municipality, path: str = "/", request: HttpRequest | None = None) -> str:
-    host = municipality.primary_domain or f"{municipality.slug}.{settings.PLATFORM_DOMAIN}"
+    host = municipality.primary_domain or domain_for(municipality.slug)
     return _origin(host, request) + path
 
 

@@ -26,6 +26,7 @@ from tenants import schemas
 from tenants.accounts.models import PlatformRoleAssignment, User
 from tenants.audit import audit
 from tenants.db import in_public_schema
+from tenants.links import domain_for
 from tenants.models import Country, Domain, Invitation, Membership, Municipality
 from tenants.roles import MEMBER_MANAGERS, MunicipalRole, PlatformRole
 from tenants.selectors import has_platform_role
@@ -49,10 +50,6 @@ def _require_platform_admin(actor: User | None) -> None:
     # `actor=None` is the system itself (management commands run by an operator).
     if actor is not None and not has_platform_role(actor, PlatformRole.PLATFORM_ADMIN):
         raise PermissionDenied(_("Solo la administración de la plataforma puede hacer esto."))
-
-
-def domain_for(slug: str) -> str:
-    return f"{slug}.{settings.PLATFORM_DOMAIN}"
 
 
 def hash_token(token: str) -> str:

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
@@ -49,7 +48,7 @@ ACTOR_FIELDS = ("kind", "name", "organisation", "position", *CONTACT_FIELDS, "re
 
 
 def _code_taken(model: type[models.Model], code: str, instance: models.Model | None) -> bool:
-    others = model.objects.annotate(_code=Lower("code")).filter(_code=code.lower())  # type: ignore[attr-defined]
+    others = model._default_manager.filter(code__iexact=code)
     if instance is not None and instance.pk:
         others = others.exclude(pk=instance.pk)
     return bool(others.exists())

@@ -81,6 +81,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "tenants.workspace",
     "tenants.structure",
+    "tenants.initiatives",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

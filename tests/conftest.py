@@ -28,6 +28,8 @@ class World:
     admin_alfa: User  # system counterpart of Alfa
     mayor_alfa: User
     editor_alfa: User  # communications editor of Alfa
+    manager_alfa: User  # initiative manager of Alfa
+    followup_alfa: User  # institutional follow-up of Alfa
     admin_beta: User  # system counterpart of Beta
     platform_admin: User
     outsider: User  # an account with no membership anywhere
@@ -92,6 +94,12 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
         Membership.objects.create(user=mayor, municipality=alfa.municipality, role=MunicipalRole.MAYOR)
         editor = _user("editor@alfa.test", "Elena Editora")
         Membership.objects.create(user=editor, municipality=alfa.municipality, role=MunicipalRole.COMMUNICATIONS_EDITOR)
+        manager = _user("gerente@alfa.test", "Gustavo Gerente")
+        Membership.objects.create(user=manager, municipality=alfa.municipality, role=MunicipalRole.INITIATIVE_MANAGER)
+        followup = _user("seguimiento@alfa.test", "Sofía Seguimiento")
+        Membership.objects.create(
+            user=followup, municipality=alfa.municipality, role=MunicipalRole.INSTITUTIONAL_FOLLOW_UP
+        )
         platform_admin = _user("root@platform.test", "Paula Plataforma")
         services.platform_role_grant(actor=None, user=platform_admin, role=PlatformRole.PLATFORM_ADMIN)
         outsider = _user("nadie@otro.test", "Nadie")
@@ -101,6 +109,8 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
             admin_alfa=alfa.admin,
             mayor_alfa=mayor,
             editor_alfa=editor,
+            manager_alfa=manager,
+            followup_alfa=followup,
             admin_beta=beta.admin,
             platform_admin=platform_admin,
             outsider=outsider,

@@ -1,0 +1,7 @@
+"""The public accountability pages of a municipality (no login)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "public"
+
+urlpatterns: list = []

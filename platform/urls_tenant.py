@@ -41,5 +41,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include(workspace_patterns)),
     path("estructura/", include("tenants.structure.urls")),
+    path("iniciativas/", include("tenants.initiatives.urls")),
+    path("publico/", include("tenants.initiatives.urls_public")),
     path("api/v1/", include(api_patterns)),
 ]

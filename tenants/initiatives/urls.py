@@ -25,4 +25,5 @@ urlpatterns = [
     path("<int:pk>/aro/<int:aid>/", views.aro_detail, name="aro"),
     path("<int:pk>/aro/<int:aid>/<str:action>/", views.aro_action, name="aro-action"),
     path("", include("tenants.initiatives.urls_reports")),
+    path("", include("tenants.initiatives.urls_moderation")),
 ]

@@ -42,7 +42,12 @@ def test_every_page_renders_for_a_member(w: World) -> None:
 def test_non_member_sees_nothing_of_another_municipality(w: World) -> None:
     initiative, aro = _seed(w)
     beta_admin = client_for(w.admin_beta, w.alfa)
-    for url in ["/iniciativas/", f"/iniciativas/{initiative.pk}/", f"/iniciativas/{initiative.pk}/aro/{aro.pk}/", "/iniciativas/nivel/1/"]:
+    for url in [
+        "/iniciativas/",
+        f"/iniciativas/{initiative.pk}/",
+        f"/iniciativas/{initiative.pk}/aro/{aro.pk}/",
+        "/iniciativas/nivel/1/",
+    ]:
         assert beta_admin.get(url).status_code == 404, url
     # In Beta's own workspace, Alfa's ids do not exist.
     own = client_for(w.admin_beta, w.beta)

@@ -40,6 +40,7 @@ def aro_raise(
     required_decision: str = "",
     share_with_community: bool = False,
 ) -> Aro:
+    initiative = Initiative.objects.get(pk=initiative.pk)
     access.require(access.can_edit(actor, initiative))
     errors: dict[str, list[str]] = {}
     text = collect(errors, "description", required, description, max_length=4000)

@@ -165,6 +165,7 @@ def programming_close(*, actor: User | None, initiative: Initiative) -> Initiati
     """Close programming: today's due dates become the baseline and the initiative is
     programmed. From now on a date change is a reprogramming, with a reason."""
     access.require(access.can_edit(actor, initiative))
+    caller = initiative
     with transaction.atomic():
         initiative = lock(initiative, None)
         if initiative.programming_closed_at is not None:
@@ -194,6 +195,7 @@ def programming_close(*, actor: User | None, initiative: Initiative) -> Initiati
             baseline={str(m.pk): m.due_date.isoformat() for m in milestones},
         )  # fmt: skip
         sharing.share_initiative(initiative, was_shared=initiative.share_with_community)
+    caller.__dict__.update({k: getattr(initiative, k) for k in ("status", "programming_closed_at", "version")})
     return initiative
 
 

@@ -101,6 +101,8 @@ def milestone_save(
     milestone: Milestone | None = None,
     version: int | None = None,
 ) -> Milestone:
+    # The rules read the initiative's current state, not the caller's copy of it.
+    initiative = Initiative.objects.get(pk=initiative.pk)
     access.require(access.can_edit(actor, initiative))
     if milestone is not None and milestone.initiative_id != initiative.pk:
         raise ValidationError(_("Esta meta intermedia pertenece a otra iniciativa."))
@@ -197,7 +199,7 @@ def milestone_reprogram(
 ) -> Milestone:
     """Move a milestone's due date after programming was closed. The history keeps every
     change with its reason and, when a restriction caused it, that restriction."""
-    initiative = milestone.initiative
+    initiative = Initiative.objects.get(pk=milestone.initiative_id)
     access.require(access.can_edit(actor, initiative))
     errors: dict[str, list[str]] = {}
     text = collect(errors, "reason", required, reason, max_length=2000)
@@ -247,7 +249,7 @@ def milestone_complete(
     evidence_file: UploadedFile | None = None,
     version: int | None = None,
 ) -> Milestone:
-    initiative = milestone.initiative
+    initiative = Initiative.objects.get(pk=milestone.initiative_id)
     access.require(access.can_edit(actor, initiative))
     errors: dict[str, list[str]] = {}
     text = collect(errors, "evidence_text", clean_text, evidence_text, max_length=4000)

@@ -43,6 +43,7 @@ def report_submit(
     """File (or correct) the report of one week. `progress` maps milestone id → (percent,
     comment) for the milestones reported. A correction of an earlier week does not overwrite
     the progress a later week already reported."""
+    initiative = Initiative.objects.get(pk=initiative.pk)
     access.require(access.can_report(actor, initiative))
     errors: dict[str, list[str]] = {}
     text = collect(errors, "narrative", clean_text, narrative, max_length=10000)

@@ -71,8 +71,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = selectors.initiative(pk)
     user = _user(request)
     state = selectors.compute_states([initiative])[initiative.pk]
+    audit = selectors.audit_trail(initiative)
+    # People named anywhere on the page, the audit trail's before/after included, in one query.
+    audited = [
+        v for e in audit for part in ("before", "after") for k, v in (e.data.get(part) or {}).items()
+        if k in ("manager_id", "follow_up_id") and isinstance(v, int)
+    ]  # fmt: skip
     people = selectors.people_names(
-        [initiative.manager_id, initiative.follow_up_id, *(m.milestone.responsible_id for m in state.milestones)]
+        [
+            initiative.manager_id,
+            initiative.follow_up_id,
+            *(m.milestone.responsible_id for m in state.milestones),
+            *audited,
+        ]
     )
     context = {
         "initiative": initiative,
@@ -81,7 +92,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "aros": selectors.initiative_aros(initiative),
         "reports": selectors.recent_reports(initiative),
         "history": selectors.date_history(initiative),
-        "audit": selectors.audit_trail(initiative),
+        "audit": audit,
         "can_edit": access.can_edit(user, initiative),
         "can_report": access.can_report(user, initiative),
         "closed": initiative.programming_closed_at is not None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives import services

@@ -70,3 +70,21 @@ def last_of(items: Any) -> Any:
     """The last of a (prefetched) related set, without the negative indexing querysets refuse."""
     rows = list(items)
     return rows[-1] if rows else None
+
+
+@register.simple_tag
+def audit_value(key: str, value: Any, people: Any = None) -> str:
+    """An audited value as people read it: a status's name, yes/no, a person's name."""
+    from django.utils.translation import gettext as gettext_now
+
+    from tenants.initiatives.models import Status
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext_now("sí") if value else gettext_now("no")
+    if key == "status" and value in Status.values:
+        return str(Status(value).label)
+    if key in ("manager_id", "follow_up_id") and people:
+        return str(people.get(value, value))
+    return str(value)

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from sigobito_platform.urls_common import common_urlpatterns
 
+from tenants.initiatives import apis as ini_apis
 from tenants.permissions import IsWorkspaceMember
 from tenants.structure.apis import PlaceLevelSetDetailApi, PlaceLevelSetListApi, kind_views
 from tenants.structure.kinds import KINDS
@@ -29,11 +30,31 @@ for _key in KINDS:
         path(f"structure/{_key}/<int:pk>/restore/", _views["restore"], name=f"api-structure-{_key}-restore"),
     ]
 
+initiatives_api = [
+    path("initiatives/", ini_apis.InitiativeListApi.as_view(), name="api-initiatives"),
+    path("initiatives/levels/<int:level>/", ini_apis.LevelApi.as_view(), name="api-initiatives-level"),
+    path("initiatives/<int:pk>/", ini_apis.InitiativeDetailApi.as_view(), name="api-initiative"),
+    path(
+        "initiatives/<int:pk>/close-programming/", ini_apis.CloseProgrammingApi.as_view(), name="api-initiative-close"
+    ),
+    path("initiatives/<int:pk>/milestones/", ini_apis.MilestoneListApi.as_view(), name="api-milestones"),
+    path("initiatives/<int:pk>/milestones/<int:mid>/", ini_apis.MilestoneDetailApi.as_view(), name="api-milestone"),
+    path(
+        "initiatives/<int:pk>/milestones/<int:mid>/reprogram/",
+        ini_apis.MilestoneReprogramApi.as_view(),
+        name="api-milestone-reprogram",
+    ),
+    path("initiatives/<int:pk>/reports/", ini_apis.ReportApi.as_view(), name="api-reports"),
+    path("initiatives/<int:pk>/aro/", ini_apis.AroListApi.as_view(), name="api-aros"),
+    path("initiatives/<int:pk>/aro/<int:aid>/<str:action>/", ini_apis.AroActionApi.as_view(), name="api-aro-action"),
+]
+
 api_patterns = [
     path("workspace/", apis.WorkspaceApi.as_view(), name="api-workspace"),
     path("members/", apis.MemberListApi.as_view(), name="api-members"),
     path("invitations/", apis.InvitationApi.as_view(), name="api-invitations"),
     *structure_api,
+    *initiatives_api,
 ]
 
 urlpatterns = [

@@ -146,7 +146,7 @@ class MilestoneForm(VersionedForm):
         if instance is not None and "initial" not in kw:
             kw["initial"] = {
                 **{f: getattr(instance, f) for f in ("name", "description", "due_date", "responsible_id", "weight",
-                                                     "risks", "communication_opportunity", "version")},
+                                                     "risks", "communication_opportunity", "version", "position")},
                 "depends_on": list(instance.depends_on.all()),
                 "places": list(instance.places.all()),
                 "actors": list(instance.actors.all()),

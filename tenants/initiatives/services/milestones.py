@@ -120,6 +120,11 @@ def milestone_save(
     risks = collect(errors, "risks", clean_text, merged.get("risks"), max_length=4000)
     weight = collect(errors, "weight", _clean_weight, merged.get("weight"))
     check_member(errors, "responsible_id", merged.get("responsible_id"), required=True)
+    position = merged.get("position")
+    if position not in (None, "") and (
+        not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= 999
+    ):
+        errors["position"] = [_("El orden es un número entero de 1 a 999.")]
     predecessors = list(merged.get("depends_on") or [])
     for pred in predecessors:
         if pred.initiative_id != initiative.pk:

@@ -8,12 +8,14 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from tenants.middleware import PUBLIC_PREFIXES
 from tenants.roles import MEMBER_MANAGERS, PlatformRole
 from tenants.selectors import platform_roles_of
 
 # (url name, label, roles that see it; empty = every member).
 WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("home", _("Inicio"), frozenset()),
+    ("initiatives:portfolio", _("Iniciativas"), frozenset()),
     ("structure:overview", _("Estructura"), frozenset()),
     ("workspace:members", _("Miembros"), frozenset(MEMBER_MANAGERS)),
     ("api-docs", _("API"), frozenset()),
@@ -50,8 +52,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     authenticated = bool(user is not None and user.is_authenticated)
     roles: frozenset[str] = getattr(request, "workspace_roles", frozenset())
-    if authenticated and not roles:
-        # A non-member's 404 must look like any other: no sign of the municipality.
+    if authenticated and not roles and not request.path.startswith(PUBLIC_PREFIXES):
+        # A non-member's 404 must look like any other: no sign of the municipality. The
+        # public pages are the exception: they name the municipality to everyone.
         municipality = None
     items: list[dict[str, Any]] = []
     if getattr(request, "municipality", None) is not None:

@@ -28,6 +28,10 @@ ALWAYS_OPEN_PREFIXES = ("/static/", "/healthz", "/readyz", "/i18n/", "/favicon.i
 ACCOUNT_PREFIXES = ("/cuenta/",)
 # Parts of a workspace a logged-in non-member may still use (to leave or join).
 NON_MEMBER_PREFIXES = ("/cuenta/salir/", "/cuenta/invitacion/")
+# The municipality's public accountability pages: open to everyone (anonymous visitors,
+# accounts of other municipalities, members) on an active municipality's domain. Only the
+# `publico/` URLconf lives under it, and its views show public data only.
+PUBLIC_PREFIXES = ("/publico/",)
 
 
 class MunicipalityRoutingMiddleware(TenantMainMiddleware):
@@ -95,9 +99,10 @@ class LanguageMiddleware:
 
 class WorkspaceAccessMiddleware:
     """Inside a municipality's domain, a logged-in person who is not a member gets a 404 for
-    everything (pages and API alike); a visitor who is not logged in may only use the
-    account pages and is sent to log in elsewhere. The API makes its own answer (401/404)
-    because it also accepts tokens, which only DRF resolves."""
+    everything (pages and API alike) except the public pages; a visitor who is not logged
+    in may only use the account pages and the public pages and is sent to log in elsewhere.
+    The API makes its own answer (401/404) because it also accepts tokens, which only DRF
+    resolves."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -116,11 +121,15 @@ class WorkspaceAccessMiddleware:
         if municipality is None:
             return self.get_response(request)
         user = request.user
+        # Checked after the deactivation answer above: a deactivated municipality's public
+        # pages are closed (410) like the rest of it.
+        public = request.path.startswith(PUBLIC_PREFIXES)
         if user.is_authenticated:
+            # Members keep their roles on the public pages too (the layout shows their nav).
             roles = user_roles_in(user, municipality)  # type: ignore[arg-type]
             request.workspace_roles = roles  # type: ignore[attr-defined]
-            if not roles and not request.path.startswith(NON_MEMBER_PREFIXES):
+            if not roles and not public and not request.path.startswith(NON_MEMBER_PREFIXES):
                 raise Http404("Not a member of this municipality")
-        elif not request.path.startswith(ACCOUNT_PREFIXES) and not request.path.startswith("/api/"):
+        elif not public and not request.path.startswith(ACCOUNT_PREFIXES) and not request.path.startswith("/api/"):
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -19,6 +19,8 @@ from tenants.models import Membership, Municipality
 from tenants.roles import MunicipalRole, PlatformRole
 
 PASSWORD = "correcto-caballo-bateria-grapa"
+# Everyone the session world makes a member of Alfa.
+ALFA_MEMBERS = {"admin@alfa.test", "mayor@alfa.test", "editor@alfa.test", "gerente@alfa.test", "seguimiento@alfa.test"}
 
 
 @dataclass

@@ -15,10 +15,10 @@ from django.http import Http404
 
 from tenants.accounts.models import User
 from tenants.initiatives import rules
+from tenants.initiatives.cycle import cycle_day, local_today
 from tenants.initiatives.models import (
     Aro,
     AroKind,
-    CycleSettings,
     DateChange,
     Initiative,
     Milestone,
@@ -28,16 +28,10 @@ from tenants.initiatives.models import (
     WeeklyReport,
 )
 from tenants.initiatives.rules import Light, MilestoneFacts
-from tenants.initiatives.services.common import local_today
 from tenants.workspace.models import AuditEvent
 
 WITHOUT_LIGHT = (Status.DRAFT, Status.SUSPENDED, Status.CANCELLED)
 REPORT_DUE = (Status.PROGRAMMED, Status.IN_EXECUTION)
-
-
-def cycle_day() -> int:
-    settings = CycleSettings.objects.filter(pk=1).first()
-    return settings.cycle_day if settings else 0
 
 
 def people_names(ids: Iterable[int | None]) -> dict[int, str]:
@@ -83,8 +77,11 @@ class InitiativeState:
         return sum(1 for m in self.milestones if m.light == Light.DONE)
 
 
-def compute_states(initiatives: list[Initiative], *, today: date | None = None) -> dict[int, InitiativeState]:
-    """Lights of the given initiatives and of all their milestones, in five queries."""
+def compute_states(
+    initiatives: list[Initiative], *, today: date | None = None, with_names: bool = True
+) -> dict[int, InitiativeState]:
+    """Lights of the given initiatives and of all their milestones, in five queries (six
+    with the managers' names, which public pages never show)."""
     today = today or local_today()
     ids = [i.pk for i in initiatives]
     day = cycle_day()
@@ -113,6 +110,9 @@ def compute_states(initiatives: list[Initiative], *, today: date | None = None) 
         .annotate(last=Max("week_start"))
         .values_list("initiative_id", "last")
     )
+    totals: dict[tuple[int, str], int] = defaultdict(int)
+    for (initiative_id, _milestone_id, kind), n in open_counts.items():
+        totals[(initiative_id, kind)] += n
     states: dict[int, InitiativeState] = {}
     for initiative in initiatives:
         rows = sorted(milestones[initiative.pk], key=lambda m: (m.position, m.pk))
@@ -155,15 +155,14 @@ def compute_states(initiatives: list[Initiative], *, today: date | None = None) 
             latest.get(initiative.pk), today=today, cycle_day=day, since=since
         )
 
-        def total(kind: str, pk: int = initiative.pk) -> int:
-            return sum(n for (i, _m, k), n in open_counts.items() if i == pk and k == kind)
-
         states[initiative.pk] = InitiativeState(
             initiative=initiative, light=light, thermometer=rules.thermometer(facts_all), stale=stale,
-            latest_report=latest.get(initiative.pk), milestones=m_states, open_alerts=total(AroKind.ALERT),
-            open_restrictions=total(AroKind.RESTRICTION), open_opportunities=total(AroKind.OPPORTUNITY),
+            latest_report=latest.get(initiative.pk), milestones=m_states,
+            open_alerts=totals[(initiative.pk, AroKind.ALERT)],
+            open_restrictions=totals[(initiative.pk, AroKind.RESTRICTION)],
+            open_opportunities=totals[(initiative.pk, AroKind.OPPORTUNITY)],
         )  # fmt: skip
-    names = people_names(i.manager_id for i in initiatives)
+    names = people_names(i.manager_id for i in initiatives) if with_names else {}
     for state in states.values():
         state.manager_name = names.get(state.initiative.manager_id, "")
     return states
@@ -274,7 +273,7 @@ PUBLIC_STATUSES = (Status.PROGRAMMED, Status.IN_EXECUTION, Status.COMPLETED, Sta
 
 def public_initiatives() -> list[InitiativeState]:
     rows = list(Initiative.objects.filter(is_public=True, status__in=PUBLIC_STATUSES).prefetch_related("places"))
-    states = compute_states(rows)
+    states = compute_states(rows, with_names=False)
     return [states[i.pk] for i in sorted(rows, key=lambda i: i.name.lower())]
 
 
@@ -286,11 +285,18 @@ def public_initiative(pk: int) -> InitiativeState:
     )
     if found is None:
         raise Http404
-    return compute_states([found])[found.pk]
+    return compute_states([found], with_names=False)[found.pk]
 
 
-def approved_opinions(initiative: Initiative) -> list[Opinion]:
-    return list(initiative.opinions.filter(status=OpinionStatus.APPROVED).order_by("-created_at"))
+def approved_opinions(initiative: Initiative, limit: int = 100) -> list[Opinion]:
+    return list(initiative.opinions.filter(status=OpinionStatus.APPROVED).order_by("-created_at")[:limit])
+
+
+def opinion(pk: int) -> Opinion:
+    found = Opinion.objects.select_related("initiative").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def opinions_for_moderation(status: str = OpinionStatus.PENDING) -> QuerySet[Opinion]:

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from tenants.accounts.models import User, acting_user
 from tenants.forms_util import apply_errors
 from tenants.initiatives import access, forms, rules, selectors, services
+from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import AroKind, AroLevel, AroType, Status
 from tenants.initiatives.rules import Light
-from tenants.initiatives.services.common import local_today
 from tenants.initiatives.services.reports import reportable_weeks
 
 
@@ -63,6 +63,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "managers": forms.member_choices(request.municipality, blank=_("Todas las personas")),  # type: ignore[attr-defined]
         "can_create": access.can_program(_user(request)),
         "levels": selectors.level_counts(),
+        "can_moderate": access.can_moderate(_user(request)),
+        "pending_opinions": selectors.opinions_for_moderation().count(),
     }
     return render(request, "initiatives/portfolio.html", context)
 

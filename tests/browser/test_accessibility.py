@@ -98,3 +98,16 @@ def test_structure_pages(server: str, page, world: World) -> None:  # type: igno
         if found := _violations(page):
             problems[path] = found
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_public_initiative_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
+    """A municipality's public pages, anonymous, in Spanish and English. The pages with an
+    initiative, its opinions and the moderation page are checked in test_public_initiatives."""
+    base = server.format(host="alfa.localhost")
+    problems = {}
+    for language in ("es", "en"):
+        page.context.add_cookies([{"name": "sigobito_language", "value": language, "url": base}])
+        page.goto(base + "/publico/")
+        if found := _violations(page):
+            problems[f"/publico/ ({language})"] = found
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
 from tests.browser.test_accessibility import _violations
@@ -71,7 +72,7 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     assert "anterior a la fecha de inicio" in page.locator("#id_target_date_error").inner_text()
     page.get_by_label("Fecha meta").fill((today + timedelta(days=120)).isoformat())
     page.get_by_role("button", name="Guardar").click()
-    assert page.get_by_text("Se guardó la iniciativa").is_visible()
+    expect(page.get_by_text("Se guardó la iniciativa")).to_be_visible()
     for name, days in (("Diseño técnico aprobado", 20), ("Obra terminada", 100)):
         page.get_by_role("link", name="Agregar meta intermedia").click()
         page.locator("#id_name").fill(name)
@@ -80,9 +81,9 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
         if name == "Obra terminada":
             page.get_by_label("Diseño técnico aprobado").check()  # depends on the design
         page.get_by_role("button", name="Guardar").click()
-        assert page.get_by_text(f"Se guardó la meta intermedia «{name}»").is_visible()
+        expect(page.get_by_text(f"Se guardó la meta intermedia «{name}»")).to_be_visible()
     page.get_by_role("button", name="Cerrar la programación (fijar línea base)").click()
-    assert page.get_by_text("Programación cerrada").is_visible()
+    expect(page.get_by_text("Programación cerrada")).to_be_visible()
     assert _violations(page) == []
     shot(page, "initiative-programmed")
 
@@ -90,12 +91,12 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     page.get_by_role("link", name="Reportar la semana").click()
     page.get_by_label("Avance de «Diseño técnico aprobado» (%)").fill("150")
     page.get_by_role("button", name="Guardar el reporte").click()
-    assert "menor o igual a 100" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("menor o igual a 100")
     page.get_by_label("Avance de «Diseño técnico aprobado» (%)").fill("40")
     page.get_by_label("Relato del avance").fill("Topografía lista; el diseño está en revisión.")
     page.get_by_role("button", name="Guardar el reporte").click()
-    assert page.get_by_text("Reporte de la semana").first.is_visible()
-    assert "Topografía lista" in page.locator("main").inner_text()
+    expect(page.get_by_text("Reporte de la semana").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Topografía lista")
 
     # Raise a restriction and escalate it to the goals committee.
     page.get_by_role("link", name="Registrar ARO").click()
@@ -105,12 +106,12 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     page.get_by_label("Descripción").fill("El fondo de inversión social no ha desembolsado el anticipo")
     page.get_by_label("Decisión requerida").fill("Gestionar el desembolso con el ministerio")
     page.get_by_role("button", name="Registrar").click()
-    assert page.get_by_text("Se registró: Restricción").is_visible()
+    expect(page.get_by_text("Se registró: Restricción")).to_be_visible()
     page.get_by_label("Por qué se escala (lo verá el nivel superior)").fill(
         "Excede a la gerencia: requiere gestión política"
     )
     page.get_by_role("button", name="Escalar").click()
-    assert page.get_by_text("Escalada al nivel 2.").is_visible()
+    expect(page.get_by_text("Escalada al nivel 2.")).to_be_visible()
     _logout(page)
 
     # Follow-up sees it on the level-2 page and escalates it to the mayor's office.
@@ -119,7 +120,7 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     page.get_by_role("link", name="Restricción: El fondo de inversión social").click()
     page.get_by_label("Por qué se escala (lo verá el nivel superior)").fill("Solo el despacho puede llamar al ministro")
     page.get_by_role("button", name="Escalar").click()
-    assert page.get_by_text("Escalada al nivel 3.").is_visible()
+    expect(page.get_by_text("Escalada al nivel 3.")).to_be_visible()
     _logout(page)
 
     # The mayor finds it on the level-3 page, with the initiative's state, and decides.
@@ -135,6 +136,6 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     page.get_by_role("link", name="Restricción: El fondo de inversión social").click()
     page.locator("#id_decidir-text").fill("El titular llama al ministro el lunes")
     page.get_by_role("button", name="Registrar decisión").click()
-    assert page.get_by_text("Decisión registrada en el nivel 3.").is_visible()
+    expect(page.get_by_text("Decisión registrada en el nivel 3.")).to_be_visible()
     page.goto(base + "/iniciativas/nivel/3/")
-    assert "Nada espera decisión en este nivel." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Nada espera decisión en este nivel.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
 from tests.conftest import PASSWORD, World
@@ -20,7 +21,7 @@ def test_member_logs_in_on_the_municipality_domain_and_sees_the_workspace(server
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url(base + "/")
     assert page.locator("h1").inner_text() == "Espacio de trabajo de Municipio Alfa"
-    assert page.get_by_role("link", name="Miembros").first.is_visible()
+    expect(page.get_by_role("link", name="Miembros").first).to_be_visible()
     shot(page, "workspace-home-es")
     # Switch to English, keyboard only.
     page.get_by_label("Idioma").select_option("en")
@@ -61,22 +62,22 @@ def test_platform_admin_creates_a_municipality(server: str, page, world: World) 
     shot(page, "platform-create-error")
     page.get_by_label("Identificador").fill("navegador")
     page.get_by_role("button", name="Crear municipio").click()
-    assert page.get_by_text("Se creó Navegador de Prueba").is_visible()
-    assert page.get_by_role("rowheader", name="Navegador de Prueba").is_visible()
+    expect(page.get_by_text("Se creó Navegador de Prueba")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Navegador de Prueba")).to_be_visible()
     shot(page, "platform-municipalities")
     # Clean up through the product: delete with confirmation.
     page.goto(base + "/plataforma/municipios/navegador/eliminar/")
     page.get_by_label("Escriba el identificador del municipio para confirmar").fill("navegador")
     page.get_by_role("button", name="Eliminar definitivamente").click()
-    assert page.get_by_text("Se eliminó Navegador de Prueba").is_visible()
+    expect(page.get_by_text("Se eliminó Navegador de Prueba")).to_be_visible()
 
 
 def test_public_landing_lists_municipalities_on_a_phone(server: str, browser, world: World) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(server.format(host="localhost") + "/")
-    assert page.get_by_role("link", name="Municipio Alfa").is_visible()
-    assert page.get_by_role("link", name="Municipio Beta").is_visible()
+    expect(page.get_by_role("link", name="Municipio Alfa")).to_be_visible()
+    expect(page.get_by_role("link", name="Municipio Beta")).to_be_visible()
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "landing-mobile")

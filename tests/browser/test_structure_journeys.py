@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
 from tests.browser.test_accessibility import _violations
@@ -23,7 +24,7 @@ def test_onboarding_wizard_walks_the_steps_in_order(server: str, page, gamma) ->
     base = server.format(host="gamma.localhost")
     _login(page, base)
     page.get_by_role("link", name="Estructura").click()
-    assert "Siguiente paso: Actores" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Siguiente paso: Actores")
     assert _violations(page) == []
     shot(page, "structure-wizard-empty")
     # Step 1: an actor.
@@ -32,15 +33,15 @@ def test_onboarding_wizard_walks_the_steps_in_order(server: str, page, gamma) ->
     page.get_by_label("Tipo").select_option("institution")
     page.locator("#id_name").fill("Junta Vecinal de Miraflores")
     page.get_by_role("button", name="Guardar").click()
-    assert page.get_by_text("Se guardó «Junta Vecinal de Miraflores»").is_visible()
+    expect(page.get_by_text("Se guardó «Junta Vecinal de Miraflores»")).to_be_visible()
     # Step 2: places need levels first.
     page.goto(base + "/estructura/")
-    assert "Siguiente paso: Lugares" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Siguiente paso: Lugares")
     page.get_by_role("link", name="Niveles de lugar").click()
     page.get_by_label("Nombre del conjunto").fill("División política")
     page.get_by_label("Niveles, uno por línea, del más amplio al más pequeño").fill("Distrito\nSector")
     page.get_by_role("button", name="Crear").click()
-    assert page.locator("main").get_by_text("Sector", exact=True).is_visible()
+    expect(page.locator("main").get_by_text("Sector", exact=True)).to_be_visible()
     page.goto(base + "/estructura/places/nuevo/")
     page.get_by_label("Código").fill("D1")
     page.locator("#id_name").fill("Distrito Centro")
@@ -50,9 +51,9 @@ def test_onboarding_wizard_walks_the_steps_in_order(server: str, page, gamma) ->
     assert "GeoJSON no válido" in page.locator("#id_geometry_error").inner_text()
     page.get_by_label("Geometría (GeoJSON)").fill('{"type": "Point", "coordinates": [-77.03, -12.05]}')
     page.get_by_role("button", name="Guardar").click()
-    assert page.get_by_text("Se guardó «Distrito Centro (Distrito)»").is_visible()
+    expect(page.get_by_text("Se guardó «Distrito Centro (Distrito)»")).to_be_visible()
     page.goto(base + "/estructura/")
-    assert "Siguiente paso: Temas" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Siguiente paso: Temas")
     shot(page, "structure-wizard-progress")
 
 
@@ -65,7 +66,7 @@ def test_import_reports_each_row_error_then_imports_the_fixed_file(server: str, 
     page.get_by_label("Archivo (.csv o .xlsx)").set_input_files(str(bad))
     page.get_by_role("button", name="Revisar").click()
     table = page.locator("#import-errors")
-    assert "Se encontraron 2 errores; no se guardó nada." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Se encontraron 2 errores; no se guardó nada.")
     rows = table.locator("tbody tr").all_inner_texts()
     assert rows[0].split("\t")[:2] == ["3", "nombre"] and rows[1].split("\t")[:2] == ["4", "tema_superior"]
     assert _violations(page) == []
@@ -74,10 +75,10 @@ def test_import_reports_each_row_error_then_imports_the_fixed_file(server: str, 
     good.write_text("codigo;nombre;tema_superior\nE1;Empleo;\nE2;Educación;\nE2.1;Becas;E2\n", encoding="utf-8")
     page.get_by_label("Archivo (.csv o .xlsx)").set_input_files(str(good))
     page.get_by_role("button", name="Revisar").click()
-    assert "Revisión correcta: 3 filas, 3 nuevas" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Revisión correcta: 3 filas, 3 nuevas")
     page.get_by_role("button", name="Confirmar e importar").click()
-    assert page.get_by_text("Importación lista: 3 nuevos y 0 actualizados.").is_visible()
-    assert page.get_by_role("cell", name="Becas", exact=True).is_visible()
+    expect(page.get_by_text("Importación lista: 3 nuevos y 0 actualizados.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Becas", exact=True)).to_be_visible()
     shot(page, "structure-themes-imported")
 
 

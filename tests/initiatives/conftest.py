@@ -8,6 +8,7 @@ import pytest
 
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives import services
+from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Initiative, Milestone, ProductKind
 from tests.conftest import World
 
@@ -32,7 +33,8 @@ def make_initiative(
 ) -> tuple[Initiative, list[Milestone]]:
     """An initiative managed by Alfa's initiative manager, with a chain of milestones each
     depending on the previous one, evenly spread to the target date. Call inside Alfa."""
-    start = start or date.today() - timedelta(days=30)
+    # The municipality's today (the services' clock), not the machine's.
+    start = start or local_today() - timedelta(days=30)
     target = start + timedelta(days=30 * months)
     data = {
         "name": name,

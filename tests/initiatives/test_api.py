@@ -42,7 +42,7 @@ def test_program_report_and_escalate_through_the_api(w: World) -> None:
     week = manager.get(f"/api/v1/initiatives/{pk}/").json()
     assert week["milestones"][0]["baseline_due_date"] == week["milestones"][0]["due_date"]
     use_municipality(w.alfa)
-    from tenants.initiatives.services.reports import current_week
+    from tenants.initiatives.cycle import current_week
 
     this_week = current_week().isoformat()
     financial = AroType.objects.get(key="financial").pk

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives import services
 from tenants.initiatives.models import Aro, AroKind, AroType, Initiative

@@ -11,6 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tenants.initiatives import selectors, services
+from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import (
     Aro,
     AroKind,
@@ -21,7 +22,7 @@ from tenants.initiatives.models import (
     WeeklyReport,
 )
 from tenants.initiatives.rules import Light
-from tenants.initiatives.services.reports import current_week
+from tenants.initiatives.cycle import current_week
 from tenants.workspace.models import AuditEvent, OutboxEvent
 from tests.conftest import World
 from tests.initiatives.conftest import make_initiative
@@ -62,7 +63,7 @@ def test_milestone_due_after_the_initiative_end_is_refused(in_alfa: World) -> No
 
 
 def test_a_dependency_cycle_is_refused(in_alfa: World) -> None:
-    initiative, (m1, m2, m3) = make_initiative(in_alfa, milestones=3)  # m3 → m2 → m1
+    initiative, (m1, _m2, m3) = make_initiative(in_alfa, milestones=3)  # m3 → m2 → m1
     with pytest.raises(ValidationError) as exc:
         services.milestone_save(actor=None, initiative=initiative, milestone=m1, data={"depends_on": [m3]})
     assert "ciclo" in _errors(exc)["depends_on"][0]
@@ -82,20 +83,20 @@ def test_a_milestone_cannot_be_due_before_its_predecessor(in_alfa: World) -> Non
 
 
 def test_completing_before_the_predecessor_is_refused(in_alfa: World) -> None:
-    initiative, (m1, m2) = make_initiative(in_alfa, milestones=2, close=True)
+    _initiative, (m1, m2) = make_initiative(in_alfa, milestones=2, close=True)
     with pytest.raises(ValidationError) as exc:
-        services.milestone_complete(actor=None, milestone=m2, completed_on=date.today(), evidence_text="Acta firmada")
+        services.milestone_complete(actor=None, milestone=m2, completed_on=local_today(), evidence_text="Acta firmada")
     assert m1.name in _errors(exc)["__all__"][0]
     m2.refresh_from_db()
     assert m2.completed_on is None
     # In order it works, and needs evidence and a date that is not in the future.
     with pytest.raises(ValidationError) as exc:
-        services.milestone_complete(actor=None, milestone=m1, completed_on=date.today() + timedelta(days=2))
+        services.milestone_complete(actor=None, milestone=m1, completed_on=local_today() + timedelta(days=2))
     assert set(_errors(exc)) >= {"completed_on", "evidence_text"}
     services.milestone_complete(
-        actor=None, milestone=m1, completed_on=date.today(), evidence_url="https://example.org/acta.pdf"
+        actor=None, milestone=m1, completed_on=local_today(), evidence_url="https://example.org/acta.pdf"
     )
-    services.milestone_complete(actor=None, milestone=m2, completed_on=date.today(), evidence_text="Obra recibida")
+    services.milestone_complete(actor=None, milestone=m2, completed_on=local_today(), evidence_text="Obra recibida")
     assert Milestone.objects.get(pk=m2.pk).progress == 100
 
 
@@ -124,7 +125,7 @@ def test_a_report_for_a_future_week_is_refused(in_alfa: World) -> None:
 
 
 def test_an_old_week_correction_does_not_overwrite_newer_progress(in_alfa: World) -> None:
-    initiative, (m1, *_rest) = make_initiative(in_alfa, close=True, start=date.today() - timedelta(days=40))
+    initiative, (m1, *_rest) = make_initiative(in_alfa, close=True, start=local_today() - timedelta(days=40))
     this_week = current_week()
     services.report_submit(
         actor=None, initiative=initiative, week_start=this_week, narrative="", progress={m1.pk: (60, "")}
@@ -183,7 +184,7 @@ def test_concurrent_edits_of_a_milestone_do_not_overwrite_each_other(in_alfa: Wo
 
 
 def test_reprogramming_keeps_the_baseline_and_the_history(in_alfa: World) -> None:
-    initiative, (m1, m2, m3) = make_initiative(in_alfa)
+    initiative, (_m1, _m2, m3) = make_initiative(in_alfa)
     # Before programming is closed, dates change freely and leave no history.
     services.milestone_save(
         actor=None, initiative=initiative, milestone=m3, data={"due_date": m3.due_date - timedelta(days=30)}
@@ -232,9 +233,9 @@ def test_reprogramming_keeps_the_baseline_and_the_history(in_alfa: World) -> Non
 
 
 def test_a_late_restriction_closes_only_after_reprogramming_or_a_decision(in_alfa: World) -> None:
-    start = date.today() - timedelta(days=70)
+    start = local_today() - timedelta(days=70)
     initiative, (m1, _m2) = make_initiative(in_alfa, start=start, months=4, milestones=2, close=True)
-    assert m1.due_date < date.today()  # late
+    assert m1.due_date < local_today()  # late
     restriction = _restriction(initiative, m1)
     with pytest.raises(ValidationError) as exc:
         services.aro_close(actor=None, aro=restriction, resolution="Se resolvió")
@@ -242,7 +243,7 @@ def test_a_late_restriction_closes_only_after_reprogramming_or_a_decision(in_alf
     services.milestone_reprogram(
         actor=None,
         milestone=m1,
-        new_due=date.today() + timedelta(days=7),
+        new_due=local_today() + timedelta(days=7),
         reason="Nueva fecha",
         restriction=restriction,
     )
@@ -251,7 +252,7 @@ def test_a_late_restriction_closes_only_after_reprogramming_or_a_decision(in_alf
     # With a decision instead of a reprogramming, it closes too.
     other = _restriction(initiative, m1)
     m1.refresh_from_db()
-    Milestone.objects.filter(pk=m1.pk).update(due_date=date.today() - timedelta(days=1))
+    Milestone.objects.filter(pk=m1.pk).update(due_date=local_today() - timedelta(days=1))
     with pytest.raises(ValidationError):
         services.aro_close(actor=None, aro=other, resolution="x")
     other = services.aro_decide(actor=None, aro=other, decision="Se asume el retraso; se informa al concejo")
@@ -330,13 +331,17 @@ def test_lights_computed_from_the_database(
     initiative = services.initiative_save(
         actor=None,
         data={
-            "name": "Ruta de recolección", "objective": "Recoger la basura dos veces por semana", "product_kind": "improved_service",
+            "name": "Ruta de recolección", "objective": "Recoger la basura dos veces por semana",
+            "product_kind": "improved_service",
             "manager_id": in_alfa.manager_alfa.pk, "start_date": start, "target_date": date(2026, 6, 30),
         },
     )  # fmt: skip
     services.milestone_save(
         actor=None, initiative=initiative,
-        data={"name": "Rutas diseñadas", "due_date": start + timedelta(days=30), "responsible_id": in_alfa.manager_alfa.pk},
+        data={
+            "name": "Rutas diseñadas", "due_date": start + timedelta(days=30),
+            "responsible_id": in_alfa.manager_alfa.pk,
+        },
     )  # fmt: skip
     services.programming_close(actor=None, initiative=initiative)
     Milestone.objects.filter(initiative=initiative).update(progress=progress)
@@ -373,7 +378,8 @@ def test_shared_changes_leave_outbox_events_and_private_ones_do_not(in_alfa: Wor
     assert topics == [("initiative.upserted", str(shared.pk))]
     assert OutboxEvent.objects.get().payload["name"] == "Mercado"
     restriction = services.aro_raise(
-        actor=None, initiative=shared, milestone=s1, kind=AroKind.RESTRICTION, aro_type=AroType.objects.get(key="financial"),
+        actor=None, initiative=shared, milestone=s1, kind=AroKind.RESTRICTION,
+        aro_type=AroType.objects.get(key="financial"),
         description="Sin fondos", share_with_community=True,
     )  # fmt: skip
     event = OutboxEvent.objects.filter(topic="restriction.upserted").get()

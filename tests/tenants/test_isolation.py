@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.conftest import World, client_for
+from tests.conftest import ALFA_MEMBERS, World, client_for
 
 WORKSPACE_PAGES = ["/", "/miembros/", "/no-existe/", "/api/docs/", "/api/schema/"]
 WORKSPACE_API = ["/api/v1/workspace/", "/api/v1/members/", "/api/v1/invitations/"]
@@ -46,7 +46,7 @@ def test_platform_admin_without_membership_sees_no_tenant_data(w: World) -> None
 def test_members_see_only_their_own_municipality(w: World) -> None:
     alfa = client_for(w.admin_alfa, w.alfa).get("/api/v1/members/").json()
     beta = client_for(w.admin_beta, w.beta).get("/api/v1/members/").json()
-    assert {m["email"] for m in alfa} == {"admin@alfa.test", "mayor@alfa.test", "editor@alfa.test"}
+    assert {m["email"] for m in alfa} == ALFA_MEMBERS
     assert {m["email"] for m in beta} == {"admin@beta.test"}
     page = client_for(w.admin_alfa, w.alfa).get("/miembros/").content.decode()
     assert "mayor@alfa.test" in page and "admin@beta.test" not in page

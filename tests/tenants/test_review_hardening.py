@@ -10,13 +10,13 @@ from rest_framework.authtoken.models import Token
 from tenants import services
 from tenants.accounts.ratelimit import client_address
 from tenants.models import Invitation
-from tests.conftest import World, client_for
+from tests.conftest import ALFA_MEMBERS, World, client_for
 
 
 def test_members_api_shows_emails_only_to_member_managers(w: World) -> None:
     managers_view = client_for(w.admin_alfa, w.alfa).get("/api/v1/members/").json()
     editors_view = client_for(w.editor_alfa, w.alfa).get("/api/v1/members/").json()
-    assert {m["email"] for m in managers_view} == {"admin@alfa.test", "mayor@alfa.test", "editor@alfa.test"}
+    assert {m["email"] for m in managers_view} == ALFA_MEMBERS
     assert {m["email"] for m in editors_view} == {None}
     assert {m["full_name"] for m in editors_view} == {"Ana Alfa", "Marta Alcaldesa", "Elena Editora"}
 

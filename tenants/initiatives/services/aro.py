@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
 from tenants.initiatives import access, sharing
-from tenants.initiatives.models import Aro, AroKind, AroMovement, AroStep, AroType, Initiative, Milestone
-from tenants.initiatives.services.common import bump, label, local_today, lock, record, required
+from tenants.initiatives.cycle import local_today
+from tenants.initiatives.models import Aro, AroKind, AroMovement, AroStep, AroType, Initiative, Milestone, Status
+from tenants.initiatives.services.common import bump, label, lock, record, required
 from tenants.structure.validation import clean_name, clean_text, collect, raise_if
 
 TOP_LEVEL = 3
@@ -50,6 +51,8 @@ def aro_raise(
         errors["kind"] = [_("Elija alerta, restricción u oportunidad.")]
     if aro_type is None or not aro_type.is_active:
         errors["aro_type"] = [_("Elija un tipo de problema activo.")]
+    if initiative.status in (Status.COMPLETED, Status.CANCELLED):
+        errors["__all__"] = [_("La iniciativa está cerrada; no admite nuevas ARO.")]
     if milestone is not None and milestone.initiative_id != initiative.pk:
         errors["milestone"] = [_("Elija una meta intermedia de esta iniciativa.")]
     raise_if(errors)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
@@ -18,11 +16,6 @@ from tenants.models import Membership
 from tenants.structure.validation import clean_text
 
 M = TypeVar("M", bound=models.Model)
-
-
-def local_today() -> date:
-    """Today in the municipality's time zone (a deadline is a local date)."""
-    return timezone.localdate(timezone.now(), ZoneInfo(current_municipality().time_zone))
 
 
 def label(user: User | None) -> str:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
 from tenants.initiatives import access
+from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Aro, AroKind, DateChange, DateChangeKind, Initiative, Milestone, Status
-from tenants.initiatives.services.common import bump, check_member, label, local_today, lock, record, required
+from tenants.initiatives.services.common import bump, check_member, label, lock, record, required
 from tenants.initiatives.uploads import check_upload
 from tenants.structure.validation import clean_name, clean_text, collect, raise_if
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +44,9 @@ def sender_hash(address: str) -> str:
 def opinion_submit(
     *, initiative: Initiative, author_name: str, text: str, address: str, token: str, honeypot: str = ""
 ) -> Opinion:
-    if not initiative.is_public:
+    from tenants.initiatives.selectors import PUBLIC_STATUSES
+
+    if not initiative.is_public or initiative.status not in PUBLIC_STATUSES:
         raise ValidationError(_("Esta iniciativa no es pública."))
     errors: dict[str, list[str]] = {}
     name = collect(errors, "author_name", clean_text, author_name, max_length=100)
@@ -65,8 +67,12 @@ def opinion_submit(
     raise_if(errors)
     who = sender_hash(address)
     with transaction.atomic():
+        # Serialise one sender's submissions: a row lock would not cover the first ones
+        # (nothing to lock yet), so parallel requests could all pass the count.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"opinion:{who}"])
         recent = Opinion.objects.filter(sender_hash=who, created_at__gte=timezone.now() - timedelta(hours=1))
-        if recent.select_for_update().count() >= OPINIONS_PER_HOUR:
+        if recent.count() >= OPINIONS_PER_HOUR:
             raise ValidationError(
                 _("Ya envió %(n)s opiniones en la última hora. Inténtelo más tarde.") % {"n": OPINIONS_PER_HOUR}
             )
@@ -74,7 +80,8 @@ def opinion_submit(
 
 
 def _signed_at(token: str) -> datetime:
-    timestamp = token.rsplit(":", 1)[-1]
+    # A TimestampSigner token is "value:timestamp:signature".
+    timestamp = token.rsplit(":", 2)[-2]
     return datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
 
 

@@ -13,22 +13,14 @@ from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
 from tenants.initiatives import access, rules
+from tenants.initiatives.cycle import cycle_day, local_today
 from tenants.initiatives.models import CycleSettings, Initiative, ReportAttachment, ReportLine, Status, WeeklyReport
-from tenants.initiatives.services.common import label, local_today, lock, record
+from tenants.initiatives.services.common import label, lock, record
 from tenants.initiatives.uploads import check_upload
 from tenants.structure.validation import clean_text, collect, raise_if
 
 REPORTABLE = (Status.PROGRAMMED, Status.IN_EXECUTION)
 MAX_ATTACHMENTS = 5
-
-
-def cycle_day() -> int:
-    settings = CycleSettings.objects.filter(pk=1).first()
-    return settings.cycle_day if settings else 0
-
-
-def current_week() -> date:
-    return rules.week_start(local_today(), cycle_day())
 
 
 def report_submit(

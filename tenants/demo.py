@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tenants import services
 from tenants.accounts.services import user_create_or_update
 from tenants.db import use_municipality, use_public_schema
+from tenants.initiatives.demo import load_initiatives
 from tenants.roles import MunicipalRole, PlatformRole
 from tenants.selectors import municipality_by_slug
 from tenants.structure.demo import load_structure
@@ -122,5 +123,6 @@ def load_demo() -> None:
         use_municipality(municipality)
         try:
             load_structure(slug=demo.slug, people=people)
+            load_initiatives(slug=demo.slug, people=people)
         finally:
             use_public_schema()

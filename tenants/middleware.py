@@ -128,6 +128,8 @@ class WorkspaceAccessMiddleware:
             # Members keep their roles on the public pages too (the layout shows their nav).
             roles = user_roles_in(user, municipality)  # type: ignore[arg-type]
             request.workspace_roles = roles  # type: ignore[attr-defined]
+            # The same answer the access checks (structure.access.roles_of) would ask again.
+            user.__dict__.setdefault("_structure_roles", {})[municipality.pk] = roles
             if not roles and not public and not request.path.startswith(NON_MEMBER_PREFIXES):
                 raise Http404("Not a member of this municipality")
         elif not public and not request.path.startswith(ACCOUNT_PREFIXES) and not request.path.startswith("/api/"):

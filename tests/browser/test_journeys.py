@@ -76,8 +76,8 @@ def test_public_landing_lists_municipalities_on_a_phone(server: str, browser, wo
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(server.format(host="localhost") + "/")
-    expect(page.get_by_role("link", name="Municipio Alfa")).to_be_visible()
-    expect(page.get_by_role("link", name="Municipio Beta")).to_be_visible()
+    expect(page.get_by_role("link", name="Municipio Alfa", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Municipio Beta", exact=True)).to_be_visible()
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "landing-mobile")

@@ -64,7 +64,12 @@ def report_submit(
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
             errors[field] = [_("El avance de «%(name)s» es un número de 0 a 100.") % {"name": milestone.name}]
             continue
-        if milestone.completed_on is not None and value != 100:
+        # A week after completion can only say 100 %; a correction of a week before it may
+        # state the progress it really had then.
+        done_before = (
+            milestone.completed_on is not None and isinstance(week_start, date) and milestone.completed_on < week_start
+        )
+        if done_before and value != 100:
             errors[field] = [_("«%(name)s» ya está cumplida: su avance es 100.") % {"name": milestone.name}]
             continue
         note = collect(errors, f"comment_{pk}", clean_text, comment, max_length=500)

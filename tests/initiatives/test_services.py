@@ -11,7 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tenants.initiatives import selectors, services
-from tenants.initiatives.cycle import local_today
+from tenants.initiatives.cycle import current_week, local_today
 from tenants.initiatives.models import (
     Aro,
     AroKind,
@@ -22,7 +22,6 @@ from tenants.initiatives.models import (
     WeeklyReport,
 )
 from tenants.initiatives.rules import Light
-from tenants.initiatives.cycle import current_week
 from tenants.workspace.models import AuditEvent, OutboxEvent
 from tests.conftest import World
 from tests.initiatives.conftest import make_initiative

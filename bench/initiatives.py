@@ -21,7 +21,6 @@ cached templates). Prints the median and p95 time per request and the queries pe
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -32,13 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import benchlib  # noqa: E402  (bench/ is on the path: the scripts run as files)
+from benchlib import percentile  # noqa: E402
+
 SLUG = "bench-iniciativas"
 TARGET_MS = 150
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def build(*, initiatives: int, milestones: int, weeks: int, manager_id: int, follow_up_id: int) -> dict[str, int]:
@@ -239,21 +236,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one request per page")
     args = parser.parse_args()
 
-    import psycopg
-    from psycopg import sql
-
-    base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/sigobito")
-    server, _, _name = base_url.rpartition("/")
     bench_db = args.db
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(bench_db)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(bench_db)))
-    os.environ["DATABASE_URL"] = f"{server}/{bench_db}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "sigobito_platform.settings"
-    os.environ.setdefault("SIGOBITO_ALLOW_INSECURE_KEY", "1")
-    os.environ["DEBUG"] = "0"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    server = benchlib.create(bench_db, DEBUG="0")
 
     import warnings
 
@@ -347,11 +331,7 @@ def main() -> None:
                     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     finally:
         if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(bench_db)))
+            benchlib.drop(server, bench_db)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ long `migrate` takes across all of them.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -21,10 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+import benchlib  # noqa: E402  (bench/ is on the path: the scripts run as files)
+from benchlib import percentile  # noqa: E402
 
 
 def main() -> None:
@@ -33,20 +30,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
 
-    import psycopg
-    from psycopg import sql
-
-    base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/sigobito")
-    server, _, _name = base_url.rpartition("/")
     bench_db = "sigobito_bench"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(bench_db)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(bench_db)))
-    os.environ["DATABASE_URL"] = f"{server}/{bench_db}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "sigobito_platform.settings"
-    os.environ.setdefault("SIGOBITO_ALLOW_INSECURE_KEY", "1")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    server = benchlib.create(bench_db)
 
     import django
 
@@ -109,11 +94,7 @@ def main() -> None:
     )
 
     if not args.keep:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(bench_db)))
+        benchlib.drop(server, bench_db)
 
 
 if __name__ == "__main__":

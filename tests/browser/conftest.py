@@ -130,3 +130,14 @@ def gamma(world: World, django_db_blocker: object) -> Iterator[object]:
         services.municipality_delete(actor=None, municipality=result.municipality, confirm_slug="gamma")
         result.admin.delete()
     monkeypatch.undo()
+
+
+def login(page: object, base: str, email: str, *, then: str = "/") -> None:
+    """Log in on a host through the login page, and land on `then`."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/cuenta/entrar/?next={then}")  # type: ignore[attr-defined]
+    page.locator("#id_username").fill(email)  # type: ignore[attr-defined]
+    page.locator("#id_password").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.locator("main form button[type=submit]").click()  # type: ignore[attr-defined]
+    page.wait_for_url(base + then)  # type: ignore[attr-defined]

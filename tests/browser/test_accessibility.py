@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import login
+from tests.conftest import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,14 +29,6 @@ def _violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     ]
 
 
-def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/cuenta/entrar/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def test_public_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="localhost")
     problems = {}
@@ -48,7 +41,7 @@ def test_public_pages(server: str, page, world: World) -> None:  # type: ignore[
 
 def test_workspace_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="alfa.localhost")
-    _login(page, base, world.admin_alfa.email)
+    login(page, base, world.admin_alfa.email)
     problems = {}
     for path in ["/", "/miembros/"]:
         page.goto(base + path)
@@ -71,7 +64,7 @@ def test_workspace_pages(server: str, page, world: World) -> None:  # type: igno
 
 def test_platform_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="localhost")
-    _login(page, base, world.platform_admin.email)
+    login(page, base, world.platform_admin.email)
     problems = {}
     for path in ["/plataforma/municipios/", "/plataforma/municipios/alfa/eliminar/", "/mis-espacios/"]:
         page.goto(base + path)
@@ -82,7 +75,7 @@ def test_platform_pages(server: str, page, world: World) -> None:  # type: ignor
 
 def test_structure_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="alfa.localhost")
-    _login(page, base, world.admin_alfa.email)
+    login(page, base, world.admin_alfa.email)
     problems = {}
     for path in [
         "/estructura/",

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import _violations
 from tests.conftest import PASSWORD
 
@@ -41,14 +41,6 @@ def team(gamma, django_db_blocker) -> Iterator[dict[str, str]]:  # type: ignore[
         User.objects.filter(email__in=[email for email, _n, _r in people.values()]).delete()
 
 
-def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/cuenta/entrar/")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(base + "/")
-
-
 def _logout(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Cerrar sesión").click()
 
@@ -56,7 +48,7 @@ def _logout(page) -> None:  # type: ignore[no-untyped-def]
 def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="gamma.localhost")
     today = date.today()
-    _login(page, base, team["manager"])
+    login(page, base, team["manager"])
 
     # Program an initiative.
     page.get_by_role("link", name="Iniciativas", exact=True).click()
@@ -115,7 +107,7 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     _logout(page)
 
     # Follow-up sees it on the level-2 page and escalates it to the mayor's office.
-    _login(page, base, team["followup"])
+    login(page, base, team["followup"])
     page.goto(base + "/iniciativas/nivel/2/")
     page.get_by_role("link", name="Restricción: El fondo de inversión social").click()
     page.get_by_label("Por qué se escala (lo verá el nivel superior)").fill("Solo el despacho puede llamar al ministro")
@@ -124,7 +116,7 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     _logout(page)
 
     # The mayor finds it on the level-3 page, with the initiative's state, and decides.
-    _login(page, base, team["mayor"])
+    login(page, base, team["mayor"])
     page.goto(base + "/iniciativas/nivel/3/")
     main = page.locator("main").inner_text()
     assert "El fondo de inversión social no ha desembolsado el anticipo" in main

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import _violations
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -71,11 +70,7 @@ def test_report_pages_are_accessible_and_the_mesa_prints_without_navigation(  # 
 ) -> None:
     pk = _seed(gamma, django_db_blocker)
     base = server.format(host="gamma.localhost")
-    page.goto(base + "/cuenta/entrar/?next=/iniciativas/informes/")
-    page.get_by_label("Correo electrónico").fill("admin@gamma.test")
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(base + "/iniciativas/informes/")
+    login(page, base, "admin@gamma.test", then="/iniciativas/informes/")
     problems: dict[str, list[dict]] = {}
 
     pages = {

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import _violations
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -95,11 +94,7 @@ def test_citizen_opinion_is_moderated_then_published_with_a_reply(  # type: igno
     shot(page, "public-opinion-sent")
 
     # A moderator (Gamma's system counterpart) publishes it with a public reply.
-    page.goto(base + "/cuenta/entrar/?next=/iniciativas/opiniones/")
-    page.get_by_label("Correo electrónico").fill("admin@gamma.test")
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(base + "/iniciativas/opiniones/")
+    login(page, base, "admin@gamma.test", then="/iniciativas/opiniones/")
     assert "1 opinión pendiente de moderación." in main.inner_text()
     assert OPINION in main.inner_text() and "Rosa Ciudadana" in main.inner_text()
     if found := _violations(page):

@@ -5,24 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import _violations
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/cuenta/entrar/")
-    page.get_by_label("Correo electrónico").fill("admin@gamma.test")
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(base + "/")
-
-
 def test_onboarding_wizard_walks_the_steps_in_order(server: str, page, gamma) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="gamma.localhost")
-    _login(page, base)
+    login(page, base, "admin@gamma.test")
     page.get_by_role("link", name="Estructura").click()
     expect(page.locator("main")).to_contain_text("Siguiente paso: Actores")
     assert _violations(page) == []
@@ -59,7 +50,7 @@ def test_onboarding_wizard_walks_the_steps_in_order(server: str, page, gamma) ->
 
 def test_import_reports_each_row_error_then_imports_the_fixed_file(server: str, page, gamma, tmp_path) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="gamma.localhost")
-    _login(page, base)
+    login(page, base, "admin@gamma.test")
     bad = tmp_path / "temas.csv"
     bad.write_text("codigo;nombre;tema_superior\nE1;Empleo;\nE2;;\nE3;Salud;E9\n", encoding="utf-8")
     page.goto(base + "/estructura/themes/importar/")
@@ -84,7 +75,7 @@ def test_import_reports_each_row_error_then_imports_the_fixed_file(server: str, 
 
 def test_picker_type_ahead_finds_without_accents(server: str, page, gamma) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="gamma.localhost")
-    _login(page, base)
+    login(page, base, "admin@gamma.test")
     page.goto(base + "/estructura/themes/nuevo/")
     page.get_by_label("Código").fill("S1")
     page.locator("#id_name").fill("Educación rural")

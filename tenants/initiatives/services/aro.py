@@ -81,51 +81,46 @@ def _open_for_action(aro: Aro, actor: User | None, version: int | None) -> Aro:
     return fresh
 
 
-def aro_escalate(*, actor: User | None, aro: Aro, comment: str, version: int | None = None) -> Aro:
+def _change_level(*, actor: User | None, aro: Aro, comment: str, version: int | None, up: bool) -> Aro:
+    """Move an ARO one level up (escalate) or down (send back), with the comment that tells
+    the receiving level why; the level it lands on owes a decision."""
+    edge, step, action = (
+        (TOP_LEVEL, AroStep.ESCALATED, "aro.escalated") if up else (1, AroStep.DEESCALATED, "aro.deescalated")
+    )
+    refusal = (
+        _("Ya está en el nivel 3, el despacho del titular: no se puede escalar más.")
+        if up
+        else _("Ya está en el nivel 1: no se puede devolver más abajo.")
+    )
     errors: dict[str, list[str]] = {}
     note = collect(errors, "comment", required, comment, max_length=2000)
-    if aro.level >= TOP_LEVEL:
-        errors["comment"] = [_("Ya está en el nivel 3, el despacho del titular: no se puede escalar más.")]
+    if aro.level == edge:
+        errors["comment"] = [refusal]
     raise_if(errors)
     with transaction.atomic():
         fresh = _open_for_action(aro, actor, version)
-        if fresh.level >= TOP_LEVEL:
-            raise ValidationError(
-                {"comment": [_("Ya está en el nivel 3, el despacho del titular: no se puede escalar más.")]}
-            )
+        if fresh.level == edge:  # moved by someone else since it was read
+            raise ValidationError({"comment": [refusal]})
         old = fresh.level
-        fresh.level, fresh.awaiting_decision = old + 1, True
+        fresh.level, fresh.awaiting_decision = old + (1 if up else -1), True
         bump(fresh)
         fresh.save()
-        _move(fresh, actor=actor, step=AroStep.ESCALATED, from_level=old, to_level=fresh.level, comment=note)
+        _move(fresh, actor=actor, step=step, from_level=old, to_level=fresh.level, comment=note)
         record(
-            actor=actor, action="aro.escalated", initiative_id=fresh.initiative_id, aro=fresh.pk,
+            actor=actor, action=action, initiative_id=fresh.initiative_id, aro=fresh.pk,
             before={"level": old}, after={"level": fresh.level}, comment=note,
         )  # fmt: skip
         sharing.share_aro(fresh, was_shared=fresh.share_with_community)
     return fresh
+
+
+def aro_escalate(*, actor: User | None, aro: Aro, comment: str, version: int | None = None) -> Aro:
+    return _change_level(actor=actor, aro=aro, comment=comment, version=version, up=True)
 
 
 def aro_deescalate(*, actor: User | None, aro: Aro, comment: str, version: int | None = None) -> Aro:
     """Send an ARO back down a level (with instructions): the lower level owns it again."""
-    errors: dict[str, list[str]] = {}
-    note = collect(errors, "comment", required, comment, max_length=2000)
-    if aro.level <= 1:
-        errors["comment"] = [_("Ya está en el nivel 1: no se puede devolver más abajo.")]
-    raise_if(errors)
-    with transaction.atomic():
-        fresh = _open_for_action(aro, actor, version)
-        old = fresh.level
-        fresh.level, fresh.awaiting_decision = old - 1, True
-        bump(fresh)
-        fresh.save()
-        _move(fresh, actor=actor, step=AroStep.DEESCALATED, from_level=old, to_level=fresh.level, comment=note)
-        record(
-            actor=actor, action="aro.deescalated", initiative_id=fresh.initiative_id, aro=fresh.pk,
-            before={"level": old}, after={"level": fresh.level}, comment=note,
-        )  # fmt: skip
-        sharing.share_aro(fresh, was_shared=fresh.share_with_community)
-    return fresh
+    return _change_level(actor=actor, aro=aro, comment=comment, version=version, up=False)
 
 
 def aro_decide(*, actor: User | None, aro: Aro, decision: str, version: int | None = None) -> Aro:

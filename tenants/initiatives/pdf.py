@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -140,7 +141,7 @@ def _item(w: _Writer, item: QueueItem, width: float) -> list[Any]:
     }
     milestone = "—"
     if aro.milestone is not None:
-        milestone = _("%(name)s (vence el %(date)s)") % {
+        milestone = pgettext("meta", "%(name)s (vence el %(date)s)") % {
             "name": aro.milestone.name,
             "date": _day(aro.milestone.due_date),
         }

@@ -14,7 +14,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tenants.initiatives import gantt, pdf, report_selectors
 from tenants.initiatives.cycle import local_today
@@ -79,7 +79,7 @@ INITIATIVE_COLUMNS: list[tuple[Any, Callable[[InitiativeRow], Cell]]] = [
     (gettext_lazy("Semáforo"), lambda r: r.state.light.label),
     (gettext_lazy("Termómetro (%)"), lambda r: r.state.thermometer),
     (gettext_lazy("Sin reporte reciente"), lambda r: _("Sí") if r.state.stale else _("No")),
-    (gettext_lazy("Inicio"), lambda r: _iso(r.state.initiative.start_date)),
+    (pgettext_lazy("fecha", "Inicio"), lambda r: _iso(r.state.initiative.start_date)),
     (gettext_lazy("Fecha meta"), lambda r: _iso(r.state.initiative.target_date)),
     (gettext_lazy("Próxima meta"), lambda r: _next_name(r.state)),
     (gettext_lazy("Vence"), lambda r: _next_due(r.state)),

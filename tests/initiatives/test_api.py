@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
+
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives.models import AroType
 from tests.conftest import World, client_for
@@ -92,7 +94,7 @@ def test_bad_input_names_the_field_and_saves_nothing(w: World) -> None:
     assert set(bad.json()) >= {"manager_id", "target_date"}
     assert manager.get("/api/v1/initiatives/").json() == []
     english = client_for(w.manager_alfa, w.alfa)
-    english.cookies["django_language"] = "en"
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "not a member" in _create(english, w, manager_id=w.outsider.pk).json()["manager_id"][0]
 
 

@@ -193,7 +193,9 @@ class StatusForm(VersionedForm):
     def __init__(self, *args: Any, initiative: Initiative, **kw: Any) -> None:
         super().__init__(*args, **kw)
         allowed = TRANSITIONS[initiative.status]
-        self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]  # type: ignore[attr-defined]
+        options = [(v, label) for v, label in Status.choices if v in allowed]
+        # No preselected change: choosing "completed" by accident must not be one click away.
+        self.fields["status"].choices = [("", _("Elija el nuevo estado")), *options] if options else []  # type: ignore[attr-defined]
 
 
 class ReportForm(forms.Form):

@@ -77,7 +77,7 @@ def audit_value(key: str, value: Any, people: Any = None) -> str:
     """An audited value as people read it: a status's name, yes/no, a person's name."""
     from django.utils.translation import gettext as gettext_now
 
-    from tenants.initiatives.models import Status
+    from tenants.initiatives.models import OpinionStatus, Status
 
     if value is None or value == "":
         return "—"
@@ -85,6 +85,8 @@ def audit_value(key: str, value: Any, people: Any = None) -> str:
         return gettext_now("sí") if value else gettext_now("no")
     if key == "status" and value in Status.values:
         return str(Status(value).label)
+    if key == "status" and value in OpinionStatus.values:
+        return str(OpinionStatus(value).label)
     if key in ("manager_id", "follow_up_id") and people:
         return str(people.get(value, value))
     return str(value)

@@ -26,7 +26,8 @@ def _milestone(ms: MilestoneState) -> dict[str, Any]:
         "id": m.pk, "position": m.position, "name": m.name, "due_date": m.due_date,
         "baseline_due_date": m.baseline_due_date, "start_date": ms.start, "responsible_id": m.responsible_id,
         "weight": m.weight, "progress": m.progress, "expected_progress": ms.expected, "completed_on": m.completed_on,
-        "light": ms.light.name.lower(), "version": m.version,
+        "light": ms.light.name.lower(), "version": m.version, "evidence_text": m.evidence_text,
+        "evidence_url": m.evidence_url, "has_evidence_file": bool(m.evidence_file),
     }  # fmt: skip
 
 
@@ -149,6 +150,7 @@ class MilestoneInput(serializers.Serializer[Any]):
     depends_on = serializers.ListField(child=serializers.IntegerField(), required=False)
     risks = serializers.CharField(required=False, allow_blank=True)
     communication_opportunity = serializers.BooleanField(required=False)
+    position = serializers.IntegerField(required=False, allow_null=True)
     version = serializers.IntegerField(required=False)
 
 

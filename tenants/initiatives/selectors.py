@@ -9,11 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from tenants.accounts.models import User
+from tenants.db import current_municipality
 from tenants.initiatives import rules
 from tenants.initiatives.cycle import cycle_day, local_today
 from tenants.initiatives.models import (
@@ -88,7 +91,8 @@ def compute_states(
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for m in Milestone.objects.filter(initiative_id__in=ids).only(
         "pk", "initiative_id", "position", "name", "due_date", "baseline_due_date", "responsible_id", "weight",
-        "progress", "completed_on", "communication_opportunity",
+        "progress", "completed_on", "communication_opportunity", "evidence_text", "evidence_url", "evidence_file",
+        "evidence_file_name",
     ):  # fmt: skip
         milestones[m.initiative_id].append(m)
     predecessors: dict[int, list[int]] = defaultdict(list)
@@ -150,7 +154,9 @@ def compute_states(
             light = Light.DONE
         since = initiative.start_date
         if initiative.programming_closed_at is not None:
-            since = max(since, initiative.programming_closed_at.date())
+            # The municipality's date of the closing, not UTC's (DESIGN.md §4.11).
+            closed_on = timezone.localdate(initiative.programming_closed_at, ZoneInfo(current_municipality().time_zone))
+            since = max(since, closed_on)
         stale = initiative.status in REPORT_DUE and rules.is_stale(
             latest.get(initiative.pk), today=today, cycle_day=day, since=since
         )

@@ -37,6 +37,14 @@ def share_initiative(initiative: Initiative, *, was_shared: bool) -> None:
         )
     elif was_shared:
         emit(topic="initiative.withdrawn", aggregate_type="initiative", aggregate_id=initiative.pk, payload={})
+    if initiative.share_with_community or was_shared:
+        # Its shared restrictions name it (or stop naming it) and carry its themes: send
+        # them again so the community index does not keep a stale link.
+        for aro in initiative.aros.filter(kind=AroKind.RESTRICTION, share_with_community=True).select_related(
+            "aro_type"
+        ):
+            aro.initiative = initiative
+            share_aro(aro, was_shared=True)
 
 
 def restriction_payload(aro: Aro) -> dict[str, Any]:

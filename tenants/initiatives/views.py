@@ -306,6 +306,7 @@ def _aro_context(request: HttpRequest, aro: Any, forms_by_action: dict[str, Any]
         "movements": list(aro.movements.all()),
         "reprogrammings": list(aro.reprogrammings.select_related("milestone")),
         "can_act": aro.is_open and level >= aro.level,
+        "can_share": aro.kind == AroKind.RESTRICTION and access.can_edit(user, aro.initiative),
         "can_escalate": aro.is_open and level >= aro.level and aro.level < AroLevel.MAYOR,
         "can_deescalate": aro.is_open and level >= aro.level and aro.level > AroLevel.MANAGER,
         "action_forms": action_forms,
@@ -342,6 +343,22 @@ def aro_action(request: HttpRequest, pk: int, aid: int, action: str) -> HttpResp
             messages.success(request, texts[action] % {"level": done.level})
             return redirect("initiatives:aro", pk=pk, aid=aid)
     return render(request, "initiatives/aro_detail.html", _aro_context(request, aro, {action: form}), status=400)
+
+
+@require_POST
+def aro_share(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    aro = selectors.aro(aid, selectors.initiative(pk))
+    shared = request.POST.get("shared") == "1"
+    try:
+        services.aro_set_shared(actor=_user(request), aro=aro, shared=shared)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("La restricción se comparte con la comunidad.") if shared else _("La restricción ya no se comparte."),
+        )
+    return redirect("initiatives:aro", pk=pk, aid=aid)
 
 
 def level_page(request: HttpRequest, level: int) -> HttpResponse:

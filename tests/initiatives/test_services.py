@@ -384,10 +384,90 @@ def test_shared_changes_leave_outbox_events_and_private_ones_do_not(in_alfa: Wor
     event = OutboxEvent.objects.filter(topic="restriction.upserted").get()
     assert event.payload["description"] == "Sin fondos" and event.payload["initiative_id"] == shared.pk
     services.initiative_save(actor=None, initiative=shared, data={"share_with_community": False})
-    assert OutboxEvent.objects.order_by("-pk").first().topic == "initiative.withdrawn"  # type: ignore[union-attr]
+    # The withdrawal, then its shared restriction again without the initiative's name.
+    assert [e.topic for e in OutboxEvent.objects.order_by("-pk")[:2]] == [
+        "restriction.upserted",
+        "initiative.withdrawn",
+    ]
     # A refused write leaves no event.
     before = OutboxEvent.objects.count()
     with pytest.raises(ValidationError):
         services.initiative_save(actor=None, initiative=shared, data={"share_with_community": True, "name": ""})
     assert OutboxEvent.objects.count() == before
     assert restriction.pk
+
+
+# --- Review hardening -------------------------------------------------------------------
+
+
+def test_a_restriction_is_only_lifted_by_rescheduling_its_own_milestone(in_alfa: World) -> None:
+    start = local_today() - timedelta(days=70)
+    initiative, (m1, _m2, m3) = make_initiative(in_alfa, start=start, months=6, milestones=3, close=True)
+    assert m1.due_date < local_today()
+    restriction = _restriction(initiative, m1)
+    # Citing it to move another milestone is refused, and so is moving its own into the past.
+    with pytest.raises(ValidationError) as exc:
+        services.milestone_reprogram(
+            actor=None, milestone=m3, new_due=m3.due_date - timedelta(days=1), reason="x", restriction=restriction
+        )
+    assert "restriction" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.milestone_reprogram(actor=None, milestone=m1, new_due=local_today() - timedelta(days=1), reason="x")
+    assert "pasada" in _errors(exc)["new_due"][0]
+    with pytest.raises(ValidationError):
+        services.aro_close(actor=None, aro=restriction, resolution="Cerrada")
+    assert Aro.objects.get(pk=restriction.pk).is_open
+
+
+def test_a_milestone_is_not_completed_before_its_predecessor_was(in_alfa: World) -> None:
+    initiative, (m1, m2) = make_initiative(in_alfa, milestones=2, close=True)
+    services.milestone_complete(actor=None, milestone=m1, completed_on=local_today(), evidence_text="Acta")
+    with pytest.raises(ValidationError) as exc:
+        services.milestone_complete(
+            actor=None, milestone=m2, completed_on=local_today() - timedelta(days=3), evidence_text="Obra"
+        )
+    assert m1.name in _errors(exc)["completed_on"][0]
+    # A done milestone cannot be made to depend on a pending one.
+    m3 = services.milestone_save(
+        actor=None, initiative=initiative,
+        data={"name": "Meta 3", "due_date": m2.due_date, "responsible_id": in_alfa.manager_alfa.pk},
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        services.milestone_save(actor=None, initiative=initiative, milestone=m1, data={"depends_on": [m3]})
+    assert "pendiente" in _errors(exc)["depends_on"][0]
+
+
+def test_dates_outside_the_horizon_are_field_errors(in_alfa: World) -> None:
+    with pytest.raises(ValidationError) as exc:
+        make_initiative(in_alfa, milestones=0, start=date(1, 1, 1))
+    assert "2000" in _errors(exc)["start_date"][0]
+    initiative, (m1, *_r) = make_initiative(in_alfa, close=True)
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(
+            actor=None, initiative=initiative, week_start=date(1, 1, 1), narrative="x", progress={m1.pk: (5, "")}
+        )
+    assert "week_start" in _errors(exc)
+
+
+def test_a_comment_without_progress_is_not_silently_dropped(in_alfa: World) -> None:
+    initiative, (m1, *_r) = make_initiative(in_alfa, close=True)
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(
+            actor=None, initiative=initiative, week_start=current_week(), narrative="x", progress={m1.pk: (None, "Ojo")}
+        )
+    assert f"progress_{m1.pk}" in _errors(exc)
+
+
+def test_sharing_a_restriction_follows_its_initiative_and_can_be_withdrawn(in_alfa: World) -> None:
+    initiative, (m1, *_r) = make_initiative(in_alfa, share_with_community=True)
+    aro = services.aro_raise(
+        actor=None, initiative=initiative, milestone=m1, kind=AroKind.RESTRICTION,
+        aro_type=AroType.objects.get(key="legal"), description="Falta la licencia", share_with_community=True,
+    )  # fmt: skip
+    services.initiative_save(actor=None, initiative=initiative, data={"share_with_community": False})
+    last = list(OutboxEvent.objects.order_by("-pk")[:2])
+    assert {e.topic for e in last} == {"initiative.withdrawn", "restriction.upserted"}
+    resent = next(e for e in last if e.topic == "restriction.upserted")
+    assert resent.payload["initiative_id"] is None  # no longer names the withdrawn initiative
+    services.aro_set_shared(actor=None, aro=aro, shared=False)
+    assert OutboxEvent.objects.order_by("-pk").first().topic == "restriction.withdrawn"  # type: ignore[union-attr]

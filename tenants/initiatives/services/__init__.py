@@ -7,6 +7,7 @@ from tenants.initiatives.services.aro import (
     aro_deescalate,
     aro_escalate,
     aro_raise,
+    aro_set_shared,
     aro_type_save,
 )
 from tenants.initiatives.services.initiatives import initiative_save, initiative_set_status, programming_close
@@ -14,7 +15,6 @@ from tenants.initiatives.services.milestones import (
     milestone_complete,
     milestone_reprogram,
     milestone_save,
-    milestones_reorder,
 )
 from tenants.initiatives.services.opinions import form_token, opinion_moderate, opinion_submit
 from tenants.initiatives.services.reports import cycle_settings_save, report_submit
@@ -25,6 +25,7 @@ __all__ = [
     "aro_deescalate",
     "aro_escalate",
     "aro_raise",
+    "aro_set_shared",
     "aro_type_save",
     "cycle_settings_save",
     "form_token",
@@ -33,7 +34,6 @@ __all__ = [
     "milestone_complete",
     "milestone_reprogram",
     "milestone_save",
-    "milestones_reorder",
     "opinion_moderate",
     "opinion_submit",
     "programming_close",

@@ -157,7 +157,7 @@ def aro_close(*, actor: User | None, aro: Aro, resolution: str, version: int | N
             and milestone.completed_on is None
             and milestone.due_date < local_today()
             and not fresh.decision
-            and not fresh.reprogrammings.exists()
+            and not fresh.reprogrammings.filter(milestone=milestone, new_due_date__gte=local_today()).exists()
         ):
             raise ValidationError(
                 {
@@ -180,6 +180,28 @@ def aro_close(*, actor: User | None, aro: Aro, resolution: str, version: int | N
             before={"is_open": True}, after={"is_open": False}, resolution=text,
         )  # fmt: skip
         sharing.share_aro(fresh, was_shared=fresh.share_with_community)
+    return fresh
+
+
+def aro_set_shared(*, actor: User | None, aro: Aro, shared: bool) -> Aro:
+    """Share a restriction with the community (to detect problems that repeat across
+    municipalities), or stop sharing it: the community index then forgets it."""
+    with transaction.atomic():
+        fresh = lock(aro, None)
+        access.require(access.can_edit(actor, fresh.initiative))
+        if fresh.kind != AroKind.RESTRICTION:
+            raise ValidationError(_("Solo las restricciones se comparten con la comunidad."))
+        was_shared = fresh.share_with_community
+        if was_shared == shared:
+            return fresh
+        fresh.share_with_community = shared
+        bump(fresh)
+        fresh.save()
+        record(
+            actor=actor, action="aro.sharing", initiative_id=fresh.initiative_id, aro=fresh.pk,
+            before={"share_with_community": was_shared}, after={"share_with_community": shared},
+        )  # fmt: skip
+        sharing.share_aro(fresh, was_shared=was_shared)
     return fresh
 
 

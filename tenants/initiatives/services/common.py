@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tenants.accounts.models import User
 from tenants.audit import audit
 from tenants.db import current_municipality
+from tenants.initiatives.models import Initiative
 from tenants.models import Membership
 from tenants.structure.validation import clean_text
 
@@ -55,6 +56,13 @@ def lock(instance: M, version: int | None) -> M:
     return fresh
 
 
+def lock_initiative(pk: int) -> Initiative:
+    """The initiative's current row, locked until the transaction ends: writes on an
+    initiative and its milestones queue here, so their checks read a state nobody changes
+    meanwhile. Call inside a transaction."""
+    return Initiative.objects.select_for_update().get(pk=pk)
+
+
 def bump(instance: Any) -> None:
     instance.version += 1
 
@@ -84,6 +92,24 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = str(value)
     return out
+
+
+# Dates far outside a government's horizon are typing mistakes (and break date arithmetic).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def check_date(errors: dict[str, list[str]], field: str, value: Any, *, required: bool = True) -> date | None:
+    if not isinstance(value, date):
+        if required:
+            errors[field] = [_("Indique una fecha.")]
+        return None
+    if not EARLIEST <= value <= LATEST:
+        errors[field] = [
+            _("La fecha debe estar entre %(first)s y %(last)s.") % {"first": EARLIEST.year, "last": LATEST.year}
+        ]
+        return None
+    return value
 
 
 def changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

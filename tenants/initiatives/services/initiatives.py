@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tenants.accounts.models import User
 from tenants.initiatives import access, sharing
 from tenants.initiatives.models import DateChange, DateChangeKind, Initiative, ProductKind, Status
-from tenants.initiatives.services.common import bump, changes, check_member, label, lock, record, required
+from tenants.initiatives.services.common import bump, changes, check_date, check_member, label, lock, record, required
 from tenants.structure.validation import clean_name, clean_text, collect, raise_if
 
 INITIATIVE_FIELDS = (
@@ -76,10 +76,22 @@ def initiative_save(
 ) -> Initiative:
     """Create or update an initiative. On update, keys missing from `data` keep their value;
     `version` (the one the form was read at) refuses to overwrite someone else's save."""
-    if initiative is None:
-        access.require(access.can_program(actor))
-    else:
-        access.require(access.can_edit(actor, initiative))
+    with transaction.atomic():
+        # Merge onto the locked current row, not the caller's copy: a field this save does
+        # not touch keeps whatever someone else saved meanwhile.
+        fresh = lock(initiative, version) if initiative is not None else None
+        if fresh is None:
+            access.require(access.can_program(actor))
+        else:
+            access.require(access.can_edit(actor, fresh))
+        saved = _initiative_write(actor=actor, data=data, fresh=fresh)
+    if initiative is not None:
+        initiative.__dict__.update({k: getattr(saved, k) for k in (*INITIATIVE_FIELDS, "version")})
+    return saved
+
+
+def _initiative_write(*, actor: User | None, data: Mapping[str, Any], fresh: Initiative | None) -> Initiative:
+    initiative = fresh
     current = {name: getattr(initiative, name) for name in INITIATIVE_FIELDS} if initiative else {}
     merged = {**current, **{k: v for k, v in data.items() if k in (*INITIATIVE_FIELDS, "themes", "places", "actors")}}
     errors: dict[str, list[str]] = {}
@@ -93,11 +105,8 @@ def initiative_save(
     check_member(errors, "follow_up_id", merged.get("follow_up_id"), required=False)
     budget = collect(errors, "budget", _clean_budget, merged.get("budget"))
     population = collect(errors, "population_reached", _clean_population, merged.get("population_reached"))
-    start, target = merged.get("start_date"), merged.get("target_date")
-    if not isinstance(start, date):
-        errors["start_date"] = [_("Indique la fecha de inicio.")]
-    if not isinstance(target, date):
-        errors["target_date"] = [_("Indique la fecha meta.")]
+    start = check_date(errors, "start_date", merged.get("start_date"))
+    target = check_date(errors, "target_date", merged.get("target_date"))
     if isinstance(start, date) and isinstance(target, date):
         if target < start:
             errors["target_date"] = [_("La fecha meta no puede ser anterior a la fecha de inicio.")]
@@ -119,45 +128,42 @@ def initiative_save(
                 errors[field] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": item}]
     raise_if(errors)
 
-    with transaction.atomic():
-        if initiative is None:
-            target_obj = Initiative()
-            was_shared = False
-            before: dict[str, Any] = {}
-        else:
-            target_obj = lock(initiative, version)
-            was_shared = target_obj.share_with_community
-            before = _snapshot(target_obj)
-            bump(target_obj)
-        values = {
-            "name": name,
-            "objective": objective,
-            "description": description,
-            "funding_source": funding,
-            "product_kind": merged["product_kind"],
-            "manager_id": merged["manager_id"],
-            "follow_up_id": merged.get("follow_up_id"),
-            "budget": budget,
-            "population_reached": population,
-            "start_date": start,
-            "target_date": target,
-            "is_public": bool(merged.get("is_public")),
-            "share_with_community": bool(merged.get("share_with_community")),
-        }
-        for key, value in values.items():
-            setattr(target_obj, key, value)
-        target_obj.save()
-        for field in ("themes", "places", "actors"):
-            if field in merged:
-                getattr(target_obj, field).set(merged[field] or [])
-        old, new = changes(before, _snapshot(target_obj))
-        if initiative is None:
-            record(actor=actor, action="initiative.created", initiative_id=target_obj.pk, after=_snapshot(target_obj))
-        elif new:
-            record(actor=actor, action="initiative.changed", initiative_id=target_obj.pk, before=old, after=new)
-        sharing.share_initiative(target_obj, was_shared=was_shared)
-    if initiative is not None:
-        initiative.__dict__.update({k: getattr(target_obj, k) for k in (*INITIATIVE_FIELDS, "version")})
+    if initiative is None:
+        target_obj = Initiative()
+        was_shared = False
+        before: dict[str, Any] = {}
+    else:
+        target_obj = initiative
+        was_shared = target_obj.share_with_community
+        before = _snapshot(target_obj)
+        bump(target_obj)
+    values = {
+        "name": name,
+        "objective": objective,
+        "description": description,
+        "funding_source": funding,
+        "product_kind": merged["product_kind"],
+        "manager_id": merged["manager_id"],
+        "follow_up_id": merged.get("follow_up_id"),
+        "budget": budget,
+        "population_reached": population,
+        "start_date": start,
+        "target_date": target,
+        "is_public": bool(merged.get("is_public")),
+        "share_with_community": bool(merged.get("share_with_community")),
+    }
+    for key, value in values.items():
+        setattr(target_obj, key, value)
+    target_obj.save()
+    for field in ("themes", "places", "actors"):
+        if field in merged:
+            getattr(target_obj, field).set(merged[field] or [])
+    old, new = changes(before, _snapshot(target_obj))
+    if initiative is None:
+        record(actor=actor, action="initiative.created", initiative_id=target_obj.pk, after=_snapshot(target_obj))
+    elif new:
+        record(actor=actor, action="initiative.changed", initiative_id=target_obj.pk, before=old, after=new)
+    sharing.share_initiative(target_obj, was_shared=was_shared)
     return target_obj
 
 
@@ -170,6 +176,8 @@ def programming_close(*, actor: User | None, initiative: Initiative) -> Initiati
         initiative = lock(initiative, None)
         if initiative.programming_closed_at is not None:
             raise ValidationError(_("La programación de esta iniciativa ya está cerrada."))
+        if initiative.status in (Status.COMPLETED, Status.CANCELLED):
+            raise ValidationError(_("La iniciativa está cerrada; no se programa."))
         milestones = list(initiative.milestones.select_for_update())
         if not milestones:
             raise ValidationError(_("Programe al menos una meta intermedia antes de cerrar la programación."))

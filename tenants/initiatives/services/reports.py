@@ -9,13 +9,23 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
 from tenants.initiatives import access, rules
 from tenants.initiatives.cycle import cycle_day, local_today
-from tenants.initiatives.models import CycleSettings, Initiative, ReportAttachment, ReportLine, Status, WeeklyReport
-from tenants.initiatives.services.common import label, lock, record
+from tenants.initiatives.models import (
+    CycleSettings,
+    Initiative,
+    Milestone,
+    ReportAttachment,
+    ReportLine,
+    Status,
+    WeeklyReport,
+)
+from tenants.initiatives.services.common import check_date, label, lock_initiative, record
 from tenants.initiatives.uploads import check_upload
 from tenants.structure.validation import clean_text, collect, raise_if
 
@@ -43,6 +53,8 @@ def report_submit(
     this_week = rules.week_start(local_today(), day)
     if not isinstance(week_start, date):
         errors["week_start"] = [_("Elija la semana del reporte.")]
+    elif check_date(errors, "week_start", week_start) is None:
+        pass
     elif rules.week_start(week_start, day) != week_start:
         errors["week_start"] = [_("La semana debe empezar el día de inicio del ciclo del municipio.")]
     elif week_start > this_week:
@@ -60,6 +72,10 @@ def report_submit(
             errors[field] = [_("Esa meta intermedia no es de esta iniciativa.")]
             continue
         if value in (None, ""):
+            if str(comment or "").strip():
+                errors[field] = [
+                    _("Indique el avance de «%(name)s» para guardar su comentario.") % {"name": milestone.name}
+                ]
             continue
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
             errors[field] = [_("El avance de «%(name)s» es un número de 0 a 100.") % {"name": milestone.name}]
@@ -84,7 +100,7 @@ def report_submit(
     assert week_start is not None
 
     with transaction.atomic():
-        lock(initiative, None)  # one report writer per initiative at a time
+        lock_initiative(initiative.pk)  # one writer per initiative at a time
         report, created = WeeklyReport.objects.select_for_update().get_or_create(
             initiative=initiative,
             week_start=week_start,
@@ -108,12 +124,12 @@ def report_submit(
             )
         latest_week = initiative.reports.order_by("-week_start").values_list("week_start", flat=True).first()
         if latest_week == week_start:
+            # Under the initiative's lock (taken above) no milestone write runs meanwhile;
+            # the update skips any that got completed and bumps versions in the database.
             for pk, value, _note in lines:
-                milestone = milestones[pk]
-                if milestone.completed_on is None and milestone.progress != value:
-                    milestone.progress = value
-                    milestone.version += 1
-                    milestone.save(update_fields=["progress", "version", "updated_at"])
+                Milestone.objects.filter(pk=pk, completed_on__isnull=True).exclude(progress=value).update(
+                    progress=value, version=F("version") + 1, updated_at=timezone.now()
+                )
         record(
             actor=actor, action="report.submitted" if created else "report.corrected", initiative_id=initiative.pk,
             week=week_start.isoformat(), progress={str(pk): value for pk, value, _n in lines},

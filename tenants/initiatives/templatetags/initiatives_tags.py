@@ -26,6 +26,7 @@ ACTIONS = {
     "aro.deescalated": _("Devolvió una ARO"),
     "aro.decided": _("Registró una decisión"),
     "aro.closed": _("Cerró una ARO"),
+    "aro.sharing": _("Cambió si una restricción se comparte con la comunidad"),
     "opinion.moderated": _("Moderó una opinión ciudadana"),
 }
 FIELDS = {
@@ -90,3 +91,11 @@ def audit_value(key: str, value: Any, people: Any = None) -> str:
     if key in ("manager_id", "follow_up_id") and people:
         return str(people.get(value, value))
     return str(value)
+
+
+@register.filter
+def who(label: str) -> str:
+    """A recorded actor's name; "system" (commands, demo data, imports) in the reader's language."""
+    from django.utils.translation import gettext as gettext_now
+
+    return gettext_now("el sistema") if label in ("", "system") else label

@@ -73,3 +73,18 @@ def member_count(municipality: Municipality) -> int:
 
 def pending_invitations(municipality: Municipality) -> QuerySet[Invitation]:
     return Invitation.objects.open().filter(municipality=municipality).order_by("-created_at")
+
+
+def active_member_ids(municipality: Municipality) -> set[int]:
+    """Account ids of the municipality's members whose accounts are active."""
+    return set(
+        Membership.objects.filter(municipality=municipality, user__is_active=True).values_list("user_id", flat=True)
+    )
+
+
+def user_names(ids: set[int]) -> dict[int, str]:
+    """Display names (name, else email) of accounts by id, in one query."""
+    if not ids:
+        return {}
+    rows = User.objects.filter(pk__in=ids).values_list("pk", "full_name", "email")
+    return {pk: (name or email) for pk, name, email in rows}

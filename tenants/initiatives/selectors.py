@@ -15,7 +15,6 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tenants.accounts.models import User
 from tenants.db import current_municipality
 from tenants.initiatives import rules
 from tenants.initiatives.cycle import cycle_day, local_today
@@ -31,6 +30,7 @@ from tenants.initiatives.models import (
     WeeklyReport,
 )
 from tenants.initiatives.rules import Light, MilestoneFacts
+from tenants.selectors import user_names
 from tenants.workspace.models import AuditEvent
 
 WITHOUT_LIGHT = (Status.DRAFT, Status.SUSPENDED, Status.CANCELLED)
@@ -39,13 +39,7 @@ REPORT_DUE = (Status.PROGRAMMED, Status.IN_EXECUTION)
 
 def people_names(ids: Iterable[int | None]) -> dict[int, str]:
     """Names of accounts (public schema) by id, in one query."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return {
-        pk: (name or email)
-        for pk, name, email in User.objects.filter(pk__in=wanted).values_list("pk", "full_name", "email")
-    }
+    return user_names({i for i in ids if i is not None})
 
 
 @dataclass

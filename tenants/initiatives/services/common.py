@@ -13,7 +13,7 @@ from tenants.accounts.models import User
 from tenants.audit import audit
 from tenants.db import current_municipality
 from tenants.initiatives.models import Initiative
-from tenants.models import Membership
+from tenants.selectors import active_member_ids
 from tenants.structure.validation import clean_text
 
 M = TypeVar("M", bound=models.Model)
@@ -24,11 +24,7 @@ def label(user: User | None) -> str:
 
 
 def member_ids() -> set[int]:
-    return set(
-        Membership.objects.filter(municipality=current_municipality(), user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    return active_member_ids(current_municipality())
 
 
 def check_member(errors: dict[str, list[str]], field: str, user_id: int | None, *, required: bool) -> None:

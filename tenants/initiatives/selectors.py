@@ -185,6 +185,11 @@ def initiatives(
     return qs.distinct().order_by("name")
 
 
+def initiative_count() -> int:
+    """How many initiatives the municipality has registered (drafts included)."""
+    return Initiative.objects.count()
+
+
 def portfolio(*, light: int | None = None, **filters: Any) -> list[InitiativeState]:
     """Every initiative (filtered) with its computed state, worst first."""
     rows = list(initiatives(**filters))

@@ -98,6 +98,14 @@ def levels() -> QuerySet[PlaceLevel]:
     return PlaceLevel.objects.select_related("level_set").order_by("level_set__name", "rank")
 
 
+def initiative_count() -> int:
+    # Through the initiatives app's own read (DESIGN.md §4.7); imported here because that
+    # app builds on this one.
+    from tenants.initiatives.selectors import initiative_count as count
+
+    return count()
+
+
 def onboarding_status() -> list[dict[str, Any]]:
     """The onboarding steps, in the method's order, with how much each has."""
     require_tenant_schema()
@@ -105,7 +113,7 @@ def onboarding_status() -> list[dict[str, Any]]:
         ("actors", Actor.objects.filter(is_active=True).count()),
         ("places", Place.objects.filter(is_active=True).count()),
         ("themes", Theme.objects.filter(is_active=True).count()),
-        ("initiatives", None),  # arrives with the priority-initiatives module
+        ("initiatives", initiative_count()),
         ("network", NetworkMember.objects.filter(is_active=True).count()),
     ]
     return [{"key": key, "count": count, "done": bool(count)} for key, count in steps]

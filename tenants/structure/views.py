@@ -40,7 +40,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "actors": (_("Actores"), _("Personas, instituciones y grupos de población con quienes trabaja el gobierno.")),
         "places": (_("Lugares"), _("Distritos, corregimientos, barrios: la división que usa el municipio.")),
         "themes": (_("Temas"), _("Los ejes del plan de gobierno, sus temas y subtemas.")),
-        "initiatives": (_("Iniciativas prioritarias"), _("Llegan con el módulo de metas prioritarias.")),
+        "initiatives": (
+            _("Iniciativas prioritarias"),
+            _("Las metas prioritarias del gobierno, cada una con su ruta crítica de metas intermedias."),
+        ),
         "network": (_("Red de gestión"), _("Áreas, cargos y quién tiene cada rol del método.")),
     }
     steps = []

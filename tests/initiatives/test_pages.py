@@ -52,3 +52,13 @@ def test_non_member_sees_nothing_of_another_municipality(w: World) -> None:
     assert own.get(f"/iniciativas/{initiative.pk}/").status_code == 404
     assert "Agua potable" not in own.get("/iniciativas/").content.decode()
     assert "Falta el desembolso" not in own.get("/iniciativas/nivel/1/").content.decode()
+
+
+def test_onboarding_counts_initiatives_and_links_to_them(w: World) -> None:
+    client = client_for(w.admin_alfa, w.alfa)
+    html = client.get("/estructura/").content.decode()
+    assert 'href="/iniciativas/"' in html
+    assert "Próximamente" not in html
+    assert "1 registro" not in html
+    _seed(w)
+    assert "1 registro" in client.get("/estructura/").content.decode()

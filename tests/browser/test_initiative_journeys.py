@@ -65,6 +65,10 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     page.get_by_label("Fecha meta").fill((today + timedelta(days=120)).isoformat())
     page.get_by_role("button", name="Guardar").click()
     expect(page.get_by_text("Se guardó la iniciativa")).to_be_visible()
+    page.goto(base + "/iniciativas/")  # the portfolio, with its first initiative
+    expect(page.locator("main")).to_contain_text("Sin semáforo")  # a draft has no light yet
+    assert _violations(page) == []
+    page.get_by_role("link", name="Agua potable para la aldea El Rosario").click()
     for name, days in (("Diseño técnico aprobado", 20), ("Obra terminada", 100)):
         page.get_by_role("link", name="Agregar meta intermedia").click()
         page.locator("#id_name").fill(name)
@@ -84,6 +88,7 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     page.get_by_label("Avance de «Diseño técnico aprobado» (%)").fill("150")
     page.get_by_role("button", name="Guardar el reporte").click()
     expect(page.locator("main")).to_contain_text("menor o igual a 100")
+    assert _violations(page) == []  # the form with its error, as a screen reader meets it
     page.get_by_label("Avance de «Diseño técnico aprobado» (%)").fill("40")
     page.get_by_label("Relato del avance").fill("Topografía lista; el diseño está en revisión.")
     page.get_by_role("button", name="Guardar el reporte").click()
@@ -97,8 +102,10 @@ def test_program_report_escalate_to_the_mayor(server: str, page, team: dict[str,
     page.get_by_label("Meta intermedia afectada").select_option(label="Diseño técnico aprobado")
     page.get_by_label("Descripción").fill("El fondo de inversión social no ha desembolsado el anticipo")
     page.get_by_label("Decisión requerida").fill("Gestionar el desembolso con el ministerio")
+    assert _violations(page) == []
     page.get_by_role("button", name="Registrar").click()
     expect(page.get_by_text("Se registró: Restricción")).to_be_visible()
+    assert _violations(page) == []
     page.get_by_label("Por qué se escala (lo verá el nivel superior)").fill(
         "Excede a la gerencia: requiere gestión política"
     )

@@ -82,6 +82,7 @@ TENANT_APPS = [
     "tenants.workspace",
     "tenants.structure",
     "tenants.initiatives",
+    "tenants.agenda",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -14,7 +14,8 @@ from tenants.accounts.models import User
 from tenants.initiatives import access, sharing
 from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Aro, AroKind, AroMovement, AroStep, AroType, Initiative, Milestone, Status
-from tenants.initiatives.services.common import bump, label, lock, record, required
+from tenants.initiatives.services.common import record
+from tenants.service_utils import bump, label, lock, required
 from tenants.structure.validation import clean_name, clean_text, collect, raise_if
 
 TOP_LEVEL = 3

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
@@ -14,13 +12,6 @@ from tenants.audit import audit
 from tenants.db import current_municipality
 from tenants.initiatives.models import Initiative
 from tenants.selectors import active_member_ids
-from tenants.structure.validation import clean_text
-
-M = TypeVar("M", bound=models.Model)
-
-
-def label(user: User | None) -> str:
-    return (user.full_name or user.email) if user is not None else "system"
 
 
 def member_ids() -> set[int]:
@@ -36,31 +27,11 @@ def check_member(errors: dict[str, list[str]], field: str, user_id: int | None, 
         errors[field] = [_("La persona elegida no es miembro de este municipio.")]
 
 
-def lock(instance: M, version: int | None) -> M:
-    """Re-read the row for update and refuse if someone saved it since the form was read.
-    Call inside a transaction."""
-    fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    if version is not None and fresh.version != version:  # type: ignore[attr-defined]
-        raise ValidationError(
-            _(
-                "Otra persona guardó cambios en «%(item)s» mientras usted lo editaba. "
-                "Recargue la página para ver la versión actual; sus cambios no se guardaron."
-            )
-            % {"item": fresh},
-            code="stale",
-        )
-    return fresh
-
-
 def lock_initiative(pk: int) -> Initiative:
     """The initiative's current row, locked until the transaction ends: writes on an
     initiative and its milestones queue here, so their checks read a state nobody changes
     meanwhile. Call inside a transaction."""
     return Initiative.objects.select_for_update().get(pk=pk)
-
-
-def bump(instance: Any) -> None:
-    instance.version += 1
 
 
 def record(
@@ -90,32 +61,6 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# Dates far outside a government's horizon are typing mistakes (and break date arithmetic).
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2100, 12, 31)
-
-
-def check_date(errors: dict[str, list[str]], field: str, value: Any, *, required: bool = True) -> date | None:
-    if not isinstance(value, date):
-        if required:
-            errors[field] = [_("Indique una fecha.")]
-        return None
-    if not EARLIEST <= value <= LATEST:
-        errors[field] = [
-            _("La fecha debe estar entre %(first)s y %(last)s.") % {"first": EARLIEST.year, "last": LATEST.year}
-        ]
-        return None
-    return value
-
-
 def changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = [k for k in new if old.get(k) != new[k]]
     return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
-
-
-def required(value: Any, *, max_length: int) -> str:
-    """A text that must be given (cleaner for `collect`)."""
-    text = clean_text(value, max_length=max_length)
-    if not text:
-        raise ValidationError(_("Este campo es obligatorio."))
-    return text

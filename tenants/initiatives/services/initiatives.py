@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from tenants.accounts.models import User
 from tenants.initiatives import access, sharing
 from tenants.initiatives.models import DateChange, DateChangeKind, Initiative, ProductKind, Status
-from tenants.initiatives.services.common import bump, changes, check_date, check_member, label, lock, record, required
+from tenants.initiatives.services.common import changes, check_member, record
+from tenants.service_utils import bump, check_date, label, lock, required
 from tenants.structure.validation import clean_name, clean_text, collect, raise_if
 
 INITIATIVE_FIELDS = (

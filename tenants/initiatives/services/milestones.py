@@ -17,9 +17,10 @@ from tenants.accounts.models import User
 from tenants.initiatives import access
 from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Aro, AroKind, DateChange, DateChangeKind, Initiative, Milestone, Status
-from tenants.initiatives.services.common import bump, check_member, label, lock, lock_initiative, record, required
-from tenants.initiatives.uploads import check_upload
+from tenants.initiatives.services.common import check_member, lock_initiative, record
+from tenants.service_utils import bump, label, lock, required
 from tenants.structure.validation import clean_name, clean_text, collect, raise_if
+from tenants.uploads import check_upload
 
 MILESTONE_FIELDS = (
     "name", "description", "due_date", "responsible_id", "weight", "risks", "communication_opportunity", "position",

@@ -19,7 +19,7 @@ from tenants.accounts.models import User
 from tenants.audit import audit
 from tenants.initiatives import access
 from tenants.initiatives.models import Initiative, Opinion, OpinionStatus
-from tenants.initiatives.services.common import label, required
+from tenants.service_utils import label, required
 from tenants.structure.validation import clean_text, collect, raise_if
 
 # At most this many opinions per sender address per hour in the municipality.

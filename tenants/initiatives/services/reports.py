@@ -25,9 +25,10 @@ from tenants.initiatives.models import (
     Status,
     WeeklyReport,
 )
-from tenants.initiatives.services.common import check_date, label, lock_initiative, record
-from tenants.initiatives.uploads import check_upload
+from tenants.initiatives.services.common import lock_initiative, record
+from tenants.service_utils import check_date, label
 from tenants.structure.validation import clean_text, collect, raise_if
+from tenants.uploads import check_upload
 
 REPORTABLE = (Status.PROGRAMMED, Status.IN_EXECUTION)
 MAX_ATTACHMENTS = 5

@@ -15,6 +15,7 @@ from tenants.selectors import platform_roles_of
 # (url name, label, roles that see it; empty = every member).
 WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("home", _("Inicio"), frozenset()),
+    ("agenda:calendar", _("Agenda"), frozenset()),
     ("initiatives:portfolio", _("Iniciativas"), frozenset()),
     ("structure:overview", _("Estructura"), frozenset()),
     ("workspace:members", _("Miembros"), frozenset(MEMBER_MANAGERS)),

@@ -34,7 +34,7 @@ from tenants.initiatives.models import (
     OpinionStatus,
     Status,
 )
-from tenants.initiatives.services.opinions import _FORM_SALT
+from tenants.initiatives.services.opinions import FORM_SALT
 from tenants.initiatives.services.reports import reportable_weeks
 from tenants.roles import MunicipalRole as R
 from tenants.structure.models import Actor, Place, Theme
@@ -343,7 +343,7 @@ def _opinions(initiative: Initiative, archetype: Archetype, users: dict[str, Use
     for k, (author, body, reply) in enumerate(archetype.opinions):
         opinion = services.opinion_submit(
             initiative=initiative, author_name=author, text=body, address=f"198.51.100.{10 * number + k + 1}",
-            token=_PastSigner(salt=_FORM_SALT).sign("opinion"),
+            token=_PastSigner(salt=FORM_SALT).sign("opinion"),
         )  # fmt: skip
         if reply:
             services.opinion_moderate(actor=moderator, opinion=opinion, status=OpinionStatus.APPROVED, reply=reply)

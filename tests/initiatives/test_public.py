@@ -176,7 +176,7 @@ def test_spam_and_floods_are_refused_and_nothing_is_saved(in_alfa: World) -> Non
         return n
 
     honeypot = post_opinion(client, initiative.pk, sitio_web="http://casino.test")
-    assert honeypot.status_code == 400 and "No pudimos recibir su opinión" in honeypot.content.decode()
+    assert honeypot.status_code == 400 and "No pudimos recibir su mensaje" in honeypot.content.decode()
     too_fast = post_opinion(client, initiative.pk, token=services.form_token())
     assert too_fast.status_code == 400 and "Espere unos segundos" in too_fast.content.decode()
     forged = post_opinion(client, initiative.pk, token="opinion:1abc:forged")
@@ -193,7 +193,7 @@ def test_spam_and_floods_are_refused_and_nothing_is_saved(in_alfa: World) -> Non
     for n in range(3):
         assert post_opinion(client, initiative.pk, text=f"{TEXT} ({n})").status_code == 302
     fourth = post_opinion(client, initiative.pk, text=f"{TEXT} (cuarta)")
-    assert fourth.status_code == 400 and "Ya envió 3 opiniones en la última hora" in fourth.content.decode()
+    assert fourth.status_code == 400 and "Ya envió 3 mensajes en la última hora" in fourth.content.decode()
     assert count() == 3
     # Another address is not affected by this one's limit.
     assert post_opinion(client, initiative.pk, text=f"{TEXT} (vecina)", address="192.0.2.7").status_code == 302

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tenants import services
 from tenants.accounts.services import user_create_or_update
+from tenants.agenda.demo import load_agenda
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives.demo import load_initiatives
 from tenants.roles import MunicipalRole, PlatformRole
@@ -124,5 +125,6 @@ def load_demo() -> None:
         try:
             load_structure(slug=demo.slug, people=people)
             load_initiatives(slug=demo.slug, people=people)
+            load_agenda(slug=demo.slug, people=people)
         finally:
             use_public_schema()

@@ -48,8 +48,8 @@ def task_save(
         elif not assignee.is_active and (fresh is None or fresh.assignee_id != assignee.pk):
             errors["assignee"] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": assignee}]
         due = check_date(errors, "due_date", merged.get("due_date"))
-        if due is not None and fresh is None and due < local_today():
-            errors["due_date"] = [_("La fecha límite no puede ser pasada.")]
+        # A past due date is allowed: a commitment is often recorded after it was made, and
+        # then it is simply overdue.
         raise_if(errors)
         assert due is not None
         target = fresh or Task()

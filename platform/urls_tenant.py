@@ -3,6 +3,9 @@
 from django.urls import include, path
 from sigobito_platform.urls_common import common_urlpatterns
 
+from tenants.agenda.apis_activities import api_urlpatterns as agenda_activities_api
+from tenants.agenda.apis_requests import api_urlpatterns as agenda_requests_api
+from tenants.agenda.apis_tasks import api_urlpatterns as agenda_tasks_api
 from tenants.initiatives import apis as ini_apis
 from tenants.permissions import IsWorkspaceMember
 from tenants.structure.apis import PlaceLevelSetDetailApi, PlaceLevelSetListApi, kind_views
@@ -55,6 +58,9 @@ api_patterns = [
     path("invitations/", apis.InvitationApi.as_view(), name="api-invitations"),
     *structure_api,
     *initiatives_api,
+    *agenda_requests_api,
+    *agenda_activities_api,
+    *agenda_tasks_api,
 ]
 
 urlpatterns = [

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -164,6 +165,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Beat (one replica). Hourly, and each municipality acts at its own local hour (see the task).
+CELERY_BEAT_SCHEDULE = {
+    "agenda-task-reminders": {
+        "task": "agenda.schedule_task_reminders",
+        "schedule": crontab(minute=0),
+        "kwargs": {"local_hour": 7},
+    },
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

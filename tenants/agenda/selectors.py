@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,10 +71,14 @@ def unanswered_days() -> int:
     return settings.unanswered_days if settings else 5
 
 
-def requests(status: str = "", text: str = "") -> QuerySet[Request]:
+def requests(status: str = "", text: str = "", kind: str = "", channel: str = "") -> QuerySet[Request]:
     qs = Request.objects.select_related("requester", "activity", "delegated_to")
     if status:
         qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if channel:
+        qs = qs.filter(channel=channel)
     if text:
         qs = qs.filter(
             Q(subject__unaccent__icontains=text)
@@ -85,10 +89,18 @@ def requests(status: str = "", text: str = "") -> QuerySet[Request]:
     return qs.order_by("-received_at", "-pk")
 
 
-def request_is_late(request: Request, now: datetime | None = None) -> bool:
-    """Unanswered for longer than the municipality allows."""
+def request_is_late(request: Request, now: datetime | None = None, days: int | None = None) -> bool:
+    """Unanswered for longer than the municipality allows. Pass `days` (unanswered_days())
+    when checking many, to read the setting once."""
     now = now or timezone.now()
-    return request.status in UNANSWERED and request.received_at < now - timedelta(days=unanswered_days())
+    limit = unanswered_days() if days is None else days
+    return request.status in UNANSWERED and request.received_at < now - timedelta(days=limit)
+
+
+def request_counts() -> dict[str, int]:
+    """How many requests are in each state (every state present, zero included)."""
+    found = dict(Request.objects.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {status: found.get(status, 0) for status in RequestStatus.values}
 
 
 def request_durations(request: Request, now: datetime | None = None) -> list[tuple[str, timedelta]]:
@@ -108,7 +120,17 @@ def request_by_pk(pk: int) -> Request:
     return found
 
 
-def tasks(status: str = "", assignee: int | None = None, only_open: bool = False) -> QuerySet[Task]:
+def tasks(
+    status: str = "",
+    assignee: int | None = None,
+    only_open: bool = False,
+    *,
+    kind: str = "",
+    priority: str = "",
+    overdue: bool = False,
+    today: date | None = None,
+) -> QuerySet[Task]:
+    """Tasks, the open ones first, each group by due date."""
     qs = Task.objects.select_related("assignee", "activity", "request", "initiative")
     if status:
         qs = qs.filter(status=status)
@@ -116,7 +138,21 @@ def tasks(status: str = "", assignee: int | None = None, only_open: bool = False
         qs = qs.filter(status__in=OPEN_TASK)
     if assignee:
         qs = qs.filter(assignee_id=assignee)
-    return qs.order_by("due_date", "pk")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if overdue:
+        qs = qs.filter(status__in=OPEN_TASK, due_date__lt=today or local_today())
+    closed = Case(When(status__in=OPEN_TASK, then=Value(0)), default=Value(1))
+    return qs.annotate(closed=closed).order_by("closed", "due_date", "pk")
+
+
+def task_by_pk(pk: int) -> Task:
+    found = tasks().filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def task_is_overdue(task: Task, today: date | None = None) -> bool:
@@ -133,6 +169,11 @@ def tasks_to_remind(today: date, soon_days: int = 2) -> QuerySet[Task]:
         .select_related("assignee")
         .order_by("assignee_id", "due_date")
     )
+
+
+def feed_token_of(user: User) -> FeedToken | None:
+    """The person's working private feed address here (its secret is not kept)."""
+    return FeedToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).order_by("-created_at").first()
 
 
 def feed_user_id(token: str) -> int | None:

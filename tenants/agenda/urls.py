@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("tenants.agenda.urls_activities")),
     path("solicitudes/", include("tenants.agenda.urls_requests")),
     path("tareas/", include("tenants.agenda.urls_tasks")),
+    path("", include("tenants.agenda.urls_feeds")),
 ]

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +71,9 @@ def activity_save(
             errors["status"] = [_("Elija un estado.")]
         starts = check_moment(errors, "starts_at", merged.get("starts_at"))
         ends = check_moment(errors, "ends_at", merged.get("ends_at"))
+        if status == ActivityStatus.DONE and starts is not None and starts > timezone.now():
+            # Also for the form and the API, not only for activity_set_status.
+            errors["status"] = [_("Una actividad futura no puede estar realizada.")]
         if starts and ends:
             if ends <= starts:
                 errors["ends_at"] = [_("El fin debe ser posterior al inicio.")]
@@ -119,6 +121,9 @@ def activity_save(
             before={k: str(v) for k, v in before.items()} or None,
             after={k: str(v) for k, v in after.items()},
         )  # fmt: skip
+    # A cancelled or done activity no longer competes for the mayor's time.
+    if status not in (ActivityStatus.TENTATIVE, ActivityStatus.CONFIRMED):
+        return target, []
     return target, overlapping(starts, ends, exclude=target.pk)
 
 
@@ -129,7 +134,5 @@ def activity_set_status(
     data: dict[str, Any] = {"status": status}
     if outcome_notes is not None:
         data["outcome_notes"] = outcome_notes
-    if status == ActivityStatus.DONE and activity.starts_at > timezone.now():
-        raise ValidationError({"status": [_("Una actividad futura no puede estar realizada.")]})
     saved, _overlaps = activity_save(actor=actor, data=data, activity=activity, version=version)
     return saved

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +21,7 @@ from tenants.agenda.models import (
     Activity,
     ActivityKind,
     ActivityStatus,
+    AgendaSettings,
     Request,
     RequestAttachment,
     RequestChannel,
@@ -29,7 +31,9 @@ from tenants.agenda.models import (
 )
 from tenants.agenda.services.activities import activity_save, check_moment
 from tenants.audit import audit
+from tenants.db import current_municipality
 from tenants.service_utils import EARLIEST, LATEST, bump, label, lock
+from tenants.structure.models import NetworkMember
 from tenants.structure.validation import clean_text, collect, raise_if
 from tenants.uploads import check_upload
 
@@ -54,6 +58,17 @@ KIND_TO_ACTIVITY = {
     RequestKind.DIRECT_ATTENTION: ActivityKind.AUDIENCE,
 }
 MAX_ATTACHMENTS = 5
+# What a citizen may ask through the public form, and what the form may set.
+PUBLIC_KINDS = (RequestKind.AUDIENCE, RequestKind.INVITATION)
+PUBLIC_FIELDS = (
+    "kind", "subject", "description", "contact_name", "contact_organisation", "contact_email", "contact_phone",
+    "proposed_start", "proposed_end", "proposed_notes",
+)  # fmt: skip
+UNANSWERED_DAYS_RANGE = (1, 90)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(current_municipality().time_zone))
 
 
 def _next_reference(now: datetime) -> str:
@@ -61,7 +76,8 @@ def _next_reference(now: datetime) -> str:
     An advisory lock (per schema) makes concurrent registrations take turns."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':agenda-reference'))")
-    prefix = f"SOL-{now.year}-"
+    # The municipality's year: a request registered on 31 December evening is of that year.
+    prefix = f"SOL-{_local(now).year}-"
     last = (
         Request.objects.filter(reference__startswith=prefix)
         .order_by("-reference")
@@ -112,6 +128,18 @@ def _clean(merged: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str,
     return values
 
 
+def _check_archived(merged: Mapping[str, Any], fresh: Request | None, errors: dict[str, list[str]]) -> None:
+    """Archived actors, themes and places stay linked to history but are not newly chosen."""
+    requester = merged.get("requester")
+    if requester is not None and not requester.is_active and (fresh is None or fresh.requester_id != requester.pk):
+        errors["requester"] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": requester}]
+    for rel in ("themes", "places"):
+        old = {item.pk for item in getattr(fresh, rel).all()} if fresh is not None else set()
+        for item in merged.get(rel) or []:
+            if not item.is_active and item.pk not in old:
+                errors[rel] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": item}]
+
+
 def request_register(
     *,
     actor: User | None,
@@ -134,13 +162,25 @@ def request_register(
             current["requester"] = fresh.requester
         merged = {**current, **data}
         values = _clean(merged, errors)
-        received = merged.get("received_at") or timezone.now()
-        if not isinstance(received, datetime) or received > timezone.now() + timedelta(minutes=5):
+        if fresh is not None and fresh.attachments.count() + len(attachments) > MAX_ATTACHMENTS:
+            errors["attachments"] = [_("Una solicitud tiene como máximo %(n)s adjuntos.") % {"n": MAX_ATTACHMENTS}]
+        _check_archived(merged, fresh, errors)
+        # Left empty: now for a new request, unchanged for one being corrected.
+        received = merged.get("received_at") or (fresh.received_at if fresh is not None else timezone.now())
+        if not isinstance(received, datetime) or timezone.is_naive(received):
+            errors["received_at"] = [_("Indique la fecha y la hora.")]
+        elif received > timezone.now() + timedelta(minutes=5):
             errors["received_at"] = [_("La fecha de recepción no puede ser futura.")]
+        elif received.date() < EARLIEST:
+            errors["received_at"] = [
+                _("La fecha debe estar entre %(first)s y %(last)s.") % {"first": EARLIEST.year, "last": LATEST.year}
+            ]
         raise_if(errors)
         now = timezone.now()
         if fresh is None:
-            target = Request(reference=_next_reference(now), status=RequestStatus.RECEIVED, status_since=now)
+            # Waiting starts when the letter or call arrived, not when it was typed in.
+            since = min(received, now)
+            target = Request(reference=_next_reference(now), status=RequestStatus.RECEIVED, status_since=since)
         else:
             target = fresh
             bump(target)
@@ -155,7 +195,7 @@ def request_register(
             RequestAttachment.objects.create(request=target, file=file, original_name=(file.name or "")[:255])
         if fresh is None:
             RequestTransition.objects.create(
-                request=target, from_status="", to_status=RequestStatus.RECEIVED, at=now, actor_label=label(actor)
+                request=target, from_status="", to_status=RequestStatus.RECEIVED, at=since, actor_label=label(actor)
             )
         audit(
             actor=actor, action="request.registered" if fresh is None else "request.changed",
@@ -170,9 +210,24 @@ def request_submit_public(*, data: Mapping[str, Any], sender: str) -> Request:
     how many a sender may send."""
     from tenants.spam import check_rate
 
+    # Only what the form asks: a citizen does not choose the channel, the requester actor,
+    # the date of receipt, themes or places.
+    clean: dict[str, Any] = {key: data.get(key) for key in PUBLIC_FIELDS if key in data}
+    clean.update(channel=RequestChannel.WEB_FORM, requester=None)
+    errors: dict[str, list[str]] = {}
+    _clean(clean, errors)  # every mistake at once, with the public form's own words below
+    if clean.get("kind") not in PUBLIC_KINDS:
+        errors["kind"] = [_("Elija si pide una audiencia o invita al titular.")]
+    if not str(clean.get("contact_name") or "").strip():
+        errors["contact_name"] = [_("Escriba su nombre.")]
+    if not str(clean.get("contact_email") or "").strip() and not str(clean.get("contact_phone") or "").strip():
+        errors["contact_email"] = [_("Indique un correo electrónico o un teléfono para responderle.")]
+    start = clean.get("proposed_start")
+    if isinstance(start, datetime) and timezone.is_aware(start) and start < timezone.now():
+        errors["proposed_start"] = [_("La fecha propuesta no puede ser pasada.")]
+    raise_if(errors)
     with transaction.atomic():
         check_rate(scope="agenda-request", sender=sender, model=Request, per_hour=3)
-        clean = {**data, "channel": RequestChannel.WEB_FORM, "requester": None}
         created = request_register(actor=None, data=clean)
         created.sender_hash = sender
         created.save(update_fields=["sender_hash"])
@@ -215,24 +270,31 @@ def request_transition(
         if to_status == RequestStatus.DECLINED and not answer:
             errors["reply"] = [_("Escriba la respuesta que recibirá quien solicitó.")]
         if to_status == RequestStatus.DELEGATED:
-            if delegated_to is None or not getattr(delegated_to, "is_active", False):
+            if not isinstance(delegated_to, NetworkMember) or not delegated_to.is_active:
                 errors["delegated_to"] = [_("Elija a quién se delega.")]
-            if not isinstance(delegated_due, date):
+            if not isinstance(delegated_due, date) or isinstance(delegated_due, datetime):
                 errors["delegated_due"] = [_("Indique el plazo.")]
-            elif delegated_due < timezone.localdate() or delegated_due > LATEST or delegated_due < EARLIEST:
+            elif delegated_due < timezone.localdate(timezone.now(), ZoneInfo(current_municipality().time_zone)):
                 errors["delegated_due"] = [_("El plazo no puede ser pasado.")]
+            elif delegated_due > LATEST or delegated_due < EARLIEST:
+                errors["delegated_due"] = [
+                    _("La fecha debe estar entre %(first)s y %(last)s.") % {"first": EARLIEST.year, "last": LATEST.year}
+                ]
         raise_if(errors)
         if to_status == RequestStatus.ACCEPTED:
             proposed = {"starts_at": fresh.proposed_start, "ends_at": fresh.proposed_end}
             if fresh.proposed_start and not fresh.proposed_end:
                 proposed["ends_at"] = fresh.proposed_start + timedelta(hours=1)
+            # Archived actors, themes and places stay on the request but are not carried over
+            # (the activity would refuse them); a long subject is cut to an activity's title.
+            requester = fresh.requester
             payload = {
-                "title": fresh.subject,
+                "title": fresh.subject[:200],
                 "kind": KIND_TO_ACTIVITY[RequestKind(fresh.kind)],
                 "status": ActivityStatus.CONFIRMED,
-                "actors": [fresh.requester] if fresh.requester_id else [],
-                "themes": list(fresh.themes.all()),
-                "place": fresh.places.first(),
+                "actors": [requester] if requester is not None and requester.is_active else [],
+                "themes": list(fresh.themes.filter(is_active=True)),
+                "place": fresh.places.filter(is_active=True).order_by("pk").first(),
                 "preparation_notes": fresh.description,
                 **proposed,
                 **(activity_data or {}),
@@ -263,3 +325,23 @@ def request_transition(
             activity=activity.pk if activity else None,
         )  # fmt: skip
     return fresh
+
+
+def agenda_settings_save(*, actor: User | None, unanswered_days: Any) -> AgendaSettings:
+    """After how many days without an answer a request is highlighted."""
+    access.require_editor(actor)
+    low, high = UNANSWERED_DAYS_RANGE
+    if not isinstance(unanswered_days, int) or isinstance(unanswered_days, bool) or not low <= unanswered_days <= high:
+        raise ValidationError(
+            {"unanswered_days": [_("Indique un número de días entre %(low)s y %(high)s.") % {"low": low, "high": high}]}
+        )
+    with transaction.atomic():
+        settings, _created = AgendaSettings.objects.select_for_update().get_or_create(pk=1)
+        old = settings.unanswered_days
+        settings.unanswered_days = unanswered_days
+        settings.save()
+        audit(
+            actor=actor, action="agenda.settings_changed", object_type="agenda_settings", object_id=1,
+            before={"unanswered_days": old}, after={"unanswered_days": unanswered_days},
+        )  # fmt: skip
+    return settings

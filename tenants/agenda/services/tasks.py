@@ -3,7 +3,8 @@ takes on, followed up until done."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -112,4 +113,19 @@ def task_add_note(*, actor: User | None, task: Task, text: str) -> TaskNote:
     errors: dict[str, list[str]] = {}
     body = collect(errors, "text", required, text, max_length=4000)
     raise_if(errors)
-    return TaskNote.objects.create(task=task, text=body, actor_label=label(actor))
+    with transaction.atomic():
+        note = TaskNote.objects.create(task=task, text=body, actor_label=label(actor))
+        audit(actor=actor, action="task.note", object_type="task", object_id=task.pk)
+    return note
+
+
+def tasks_mark_reminded(*, task_ids: Iterable[int], day: date) -> int:
+    """Record that the assignees were reminded of these tasks on `day` (the daily reminder
+    skips them until the next day). The system acts, not a person; the version is not
+    bumped, so a form someone has open on the task can still be saved."""
+    ids = sorted(set(task_ids))
+    with transaction.atomic():
+        updated = Task.objects.filter(pk__in=ids).update(last_reminded_on=day)
+        if updated:
+            audit(actor=None, action="task.reminded", object_type="task", task_ids=ids, day=day.isoformat())
+    return updated

@@ -1,0 +1,36 @@
+"""What the agenda offers other apps, as plain data (DESIGN.md §4.7). The communications
+module reads its sources here rather than importing agenda models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tenants.agenda.models import Activity, ActivityStatus
+
+
+def communication_sources(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Public activities in a span that could become communication actions: the mayor's
+    events, visits and ceremonies that people should hear about. Private ones never leave."""
+    rows = (
+        Activity.objects.filter(is_public=True, starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .select_related("place")
+        .prefetch_related("themes")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        {
+            "source": "activity",
+            "id": a.pk,
+            "title": a.title,
+            "kind": a.kind,
+            "status": a.status,
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "place": a.place.name if a.place else a.address,
+            "themes": [t.name for t in a.themes.all()],
+            "outcome_notes": a.outcome_notes if a.status == ActivityStatus.DONE else "",
+        }
+        for a in rows
+    ]

@@ -6,7 +6,7 @@ not exist there (a daylight-saving gap) is a field error."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import path
@@ -24,6 +24,7 @@ from tenants.accounts.models import acting_user
 from tenants.agenda import selectors, services
 from tenants.agenda import selectors_activities as reads
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
+from tenants.api_fields import LocalDateTimeField
 from tenants.initiatives.models import Initiative, Milestone
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
@@ -45,23 +46,6 @@ def _activity(a: Activity) -> dict[str, Any]:
 
 def _overlap(a: Activity) -> dict[str, Any]:
     return {"id": a.pk, "title": a.title, "starts_at": _local(a.starts_at), "ends_at": _local(a.ends_at)}
-
-
-class LocalDateTimeField(serializers.DateTimeField):
-    """Like DRF's, but a wall-clock time that does not exist (the daylight-saving gap) or
-    happens twice is refused: DRF's own check lets a gap time through, silently moved."""
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        tz = self.default_timezone()
-        if tz is not None and timezone.is_naive(value):
-            aware = value.replace(tzinfo=tz)
-            moved = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != value
-            if moved or aware.replace(fold=1).utcoffset() != aware.utcoffset():
-                raise ValidationError(
-                    _("La hora %(time)s no existe o se repite en %(zone)s por el cambio de horario; indique otra.")
-                    % {"time": value.strftime("%Y-%m-%d %H:%M"), "zone": tz}
-                )
-        return super().enforce_timezone(value)  # type: ignore[no-any-return]
 
 
 class ActivityInput(serializers.Serializer[Any]):

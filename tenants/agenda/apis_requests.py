@@ -17,18 +17,35 @@ from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 
 from tenants.accounts.models import acting_user
-from tenants.agenda import selectors, services
+from tenants.agenda import access, selectors, services
 from tenants.agenda.models import Request, RequestChannel, RequestKind, RequestStatus
+from tenants.api_fields import LocalDateTimeField
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
 
-def _request(r: Request, *, now: Any = None, days: int | None = None, full: bool = False) -> dict[str, Any]:
+def _request(
+    r: Request,
+    *,
+    viewer: Any,
+    now: Any = None,
+    days: int | None = None,
+    full: bool = False,
+    visible: set[int] | None = None,
+) -> dict[str, Any]:
+    """A request as JSON for `viewer`: the linked activity only if they may see it (`visible`:
+    the activity ids they may see, read once for a list), the requester's contact data and
+    letters only if they may see personal data."""
+
+    def shown(pk: int | None) -> bool:
+        return pk in visible if visible is not None else selectors.activity_visible(viewer, pk)
+
     data: dict[str, Any] = {
         "id": r.pk, "reference": r.reference, "kind": r.kind, "channel": r.channel, "status": r.status,
         "status_since": r.status_since, "received_at": r.received_at, "answered_at": r.answered_at,
         "late": selectors.request_is_late(r, now, days), "requester_id": r.requester_id,
         "requester_label": r.requester_label, "subject": r.subject, "proposed_start": r.proposed_start,
-        "proposed_end": r.proposed_end, "activity_id": r.activity_id, "delegated_to_id": r.delegated_to_id,
+        "proposed_end": r.proposed_end, "activity_id": r.activity_id if shown(r.activity_id) else None,
+        "delegated_to_id": r.delegated_to_id,
         "delegated_due": r.delegated_due, "version": r.version,
     }  # fmt: skip
     if full:
@@ -48,6 +65,9 @@ def _request(r: Request, *, now: Any = None, days: int | None = None, full: bool
                 for a in r.attachments.all()
             ],
         )  # fmt: skip
+        if not access.sees_contacts(viewer):
+            for key in ("contact_email", "contact_phone", "attachments"):
+                data.pop(key, None)
     return data
 
 
@@ -69,9 +89,9 @@ class RequestInput(serializers.Serializer[Any]):
     contact_phone = serializers.CharField(required=False, allow_blank=True)
     subject = serializers.CharField(allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    received_at = serializers.DateTimeField(required=False, allow_null=True)
-    proposed_start = serializers.DateTimeField(required=False, allow_null=True)
-    proposed_end = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = LocalDateTimeField(required=False, allow_null=True)
+    proposed_start = LocalDateTimeField(required=False, allow_null=True)
+    proposed_end = LocalDateTimeField(required=False, allow_null=True)
     proposed_notes = serializers.CharField(required=False, allow_blank=True)
     themes = serializers.PrimaryKeyRelatedField(queryset=Theme.objects.all(), many=True, required=False)
     places = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), many=True, required=False)
@@ -96,7 +116,11 @@ class RequestListApi(GenericAPIView[Request]):
         )
         page = self.paginate_queryset(qs)
         now, days = timezone.now(), selectors.unanswered_days()
-        rows = [_request(r, now=now, days=days) for r in (page if page is not None else qs)]
+        listed = list(page if page is not None else qs)
+        viewer = acting_user(request)
+        ids = [r.activity_id for r in listed if r.activity_id]
+        visible = set(selectors.visible_activities(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+        rows = [_request(r, viewer=viewer, now=now, days=days, visible=visible) for r in listed]
         return self.get_paginated_response(rows) if page is not None else Response(rows)
 
     def post(self, request: ApiRequest) -> Response:
@@ -104,7 +128,10 @@ class RequestListApi(GenericAPIView[Request]):
         if data.get("received_at") is None:
             data.pop("received_at", None)
         saved = services.request_register(actor=acting_user(request), data=data)
-        return Response(_request(selectors.request_by_pk(saved.pk), full=True), status=status.HTTP_201_CREATED)
+        return Response(
+            _request(selectors.request_by_pk(saved.pk), viewer=acting_user(request), full=True),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class RequestDetailApi(GenericAPIView[Request]):
@@ -115,12 +142,12 @@ class RequestDetailApi(GenericAPIView[Request]):
     serializer_class = RequestInput
 
     def get(self, request: ApiRequest, pk: int) -> Response:
-        return Response(_request(selectors.request_by_pk(pk), full=True))
+        return Response(_request(selectors.request_by_pk(pk), viewer=acting_user(request), full=True))
 
 
 class AcceptedActivityInput(serializers.Serializer[Any]):
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
+    starts_at = LocalDateTimeField(required=False)
+    ends_at = LocalDateTimeField(required=False)
     title = serializers.CharField(required=False)
     place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
     address = serializers.CharField(required=False, allow_blank=True)
@@ -158,7 +185,7 @@ class RequestTransitionApi(GenericAPIView[Request]):
             reply=data["reply"], delegated_to=member, delegated_due=data.get("delegated_due"),
             activity_data=data.get("activity") or None, version=data.get("version"),
         )  # fmt: skip
-        return Response(_request(selectors.request_by_pk(pk), full=True))
+        return Response(_request(selectors.request_by_pk(pk), viewer=acting_user(request), full=True))
 
 
 api_urlpatterns = [

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
 from tenants.initiatives.models import Initiative, Milestone
+from tenants.service_utils import EARLIEST, LATEST
 from tenants.structure.forms import Picker, PickerChoiceField, PickerSingleField, choosable
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
@@ -196,4 +197,6 @@ def parse_start(value: str | None) -> datetime | None:
         except ValueError:
             return None
         moment = datetime(day.year, day.month, day.day, 9, 0)
+    if not EARLIEST <= moment.date() <= LATEST:
+        return None  # a prefill far outside the horizon is ignored, before any arithmetic
     return moment.replace(second=0, microsecond=0)

@@ -59,7 +59,10 @@ class RequestForm(VersionedForm):
     contact_name = forms.CharField(label=_("Nombre de quien solicita"), required=False, max_length=150)
     contact_organisation = forms.CharField(label=_("Organización"), required=False, max_length=200)
     contact_email = forms.CharField(
-        label=_("Correo electrónico"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        max_length=254,
+        label=_("Correo electrónico"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     contact_phone = forms.CharField(label=_("Teléfono"), required=False, max_length=40)
     subject = forms.CharField(label=_("Asunto"), required=False, max_length=250)
@@ -216,6 +219,7 @@ class PublicRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"maxlength": 200, "autocomplete": "organization"}),
     )  # fmt: skip
     contact_email = forms.CharField(
+        max_length=254,
         label=_("Correo electrónico"), required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Indique un correo electrónico, un teléfono o ambos, para poder responderle."),

@@ -300,6 +300,11 @@ class FeedToken(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user_id"], name="feedtoken_user_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id"], condition=Q(revoked_at__isnull=True), name="feedtoken_one_active"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"feed {self.user_id}"

@@ -51,6 +51,10 @@ def visible_activities(user: User | None) -> QuerySet[Activity]:
     return qs.filter(Q(is_public=True) | Q(participants__in=member_ids)).distinct()
 
 
+def activity_visible(user: User | None, pk: int | None) -> bool:
+    return pk is not None and visible_activities(user).filter(pk=pk).exists()
+
+
 def activities_between(user: User | None, start: datetime, end: datetime, **filters: Any) -> list[Activity]:
     qs = visible_activities(user).filter(starts_at__lt=end, ends_at__gt=start)
     for name, value in filters.items():

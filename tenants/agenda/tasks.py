@@ -36,14 +36,16 @@ SOON_DAYS = 2  # "due soon": today, tomorrow and the day after
 @shared_task(name="agenda.schedule_task_reminders")
 def schedule_task_reminders(*, local_hour: int | None = REMINDER_HOUR) -> list[str]:
     """Enqueue the reminder inside every active municipality whose local hour is
-    `local_hour` (None: every one). Runs in the public schema; returns the slugs."""
+    `local_hour` or later (None: every one). Runs in the public schema; returns the slugs."""
     if not in_public_schema():
         raise RuntimeError("agenda.schedule_task_reminders runs in the public schema")
     now = timezone.now()
     sent: list[str] = []
     try:
         for municipality in active_municipalities():
-            if local_hour is not None and now.astimezone(ZoneInfo(municipality.time_zone)).hour != local_hour:
+            # From that hour on, not only at it: a late or missed hourly run still reminds
+            # that day, and the per-day mark keeps later runs from sending twice.
+            if local_hour is not None and now.astimezone(ZoneInfo(municipality.time_zone)).hour < local_hour:
                 continue
             # The task carries the schema the connection is in when it is sent. Nothing was
             # written here, so there is no transaction to wait for.

@@ -56,7 +56,7 @@ def _when(activity: Activity) -> str:
     return f"{formats.date_format(start, 'SHORT_DATETIME_FORMAT')}\N{EN DASH}{until}"
 
 
-def _warn_overlaps(request: HttpRequest, overlaps: list[Activity]) -> None:
+def warn_overlaps(request: HttpRequest, overlaps: list[Activity]) -> None:
     """Flagged, not refused: the agenda manager decides."""
     shown = reads.visible_only(_user(request), overlaps)
     if shown:
@@ -197,7 +197,7 @@ def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Se guardó la actividad «%(title)s».") % {"title": saved.title})
-            _warn_overlaps(request, overlaps)
+            warn_overlaps(request, overlaps)
             return redirect("agenda:activity", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "agenda/activities/form.html", {"form": form, "instance": instance}, status=status)
@@ -223,7 +223,7 @@ def activity_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Estado actualizado: %(status)s.") % {"status": saved.get_status_display()})
             if saved.status == ActivityStatus.CONFIRMED:
-                _warn_overlaps(request, reads.overlaps_of(user, saved))
+                warn_overlaps(request, reads.overlaps_of(user, saved))
     else:
         for error in form.errors.values():
             messages.error(request, " ".join(str(e) for e in error))

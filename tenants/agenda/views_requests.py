@@ -23,6 +23,7 @@ from tenants import spam
 from tenants.accounts.models import User, acting_user
 from tenants.accounts.ratelimit import client_address
 from tenants.agenda import access, selectors, services
+from tenants.agenda import selectors_activities as reads
 from tenants.agenda.forms_requests import (
     FORM_SALT,
     HONEYPOT_FIELD,
@@ -168,6 +169,9 @@ def _detail_context(request: HttpRequest, obj: Request, bound: tuple[str, Any] |
         "places": list(obj.places.all()),
         "actions": actions,
         "can_edit": can_edit,
+        # A private activity's title is not for everyone who may read the request.
+        "activity_visible": selectors.activity_visible(_user(request), obj.activity_id),
+        "sees_contacts": access.sees_contacts(_user(request)),
     }
 
 
@@ -208,6 +212,11 @@ def request_transition(request: HttpRequest, pk: int, to_status: str) -> HttpRes
                 RequestStatus.CLOSED: _("Se cerró la solicitud %(ref)s."),
             }
             messages.success(request, texts[RequestStatus(to_status)] % {"ref": done.reference})
+            if done.activity is not None and to_status == RequestStatus.ACCEPTED:
+                # The new activity is confirmed: flag what it overlaps, as its own form would.
+                from tenants.agenda.views_activities import warn_overlaps
+
+                warn_overlaps(request, reads.overlaps_of(_user(request), done.activity))
             return redirect("agenda:request", pk=pk)
     if to_status not in TRANSITIONS[obj.status]:
         messages.error(request, _("Esta acción ya no es posible en el estado actual de la solicitud."))
@@ -220,7 +229,7 @@ def request_attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
     # Members only (the workspace middleware answers everyone else), through this view:
     # the files are never under a public address.
     attachment = RequestAttachment.objects.filter(pk=aid, request_id=pk).first()
-    if attachment is None:
+    if attachment is None or not access.sees_contacts(_user(request)):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name or "adjunto")
 

@@ -23,6 +23,14 @@ ACTIVITY_FIELDS = (
 )  # fmt: skip
 RELATIONS = ("actors", "themes", "participants")
 MAX_SPAN = timedelta(days=31)
+# Where an activity's status may go (a done activity can be reopened as confirmed; a
+# cancelled one can come back as tentative or confirmed).
+STATUS_CHANGES: dict[str, set[str]] = {
+    ActivityStatus.TENTATIVE: {ActivityStatus.CONFIRMED, ActivityStatus.DONE, ActivityStatus.CANCELLED},
+    ActivityStatus.CONFIRMED: {ActivityStatus.TENTATIVE, ActivityStatus.DONE, ActivityStatus.CANCELLED},
+    ActivityStatus.DONE: {ActivityStatus.CONFIRMED},
+    ActivityStatus.CANCELLED: {ActivityStatus.TENTATIVE, ActivityStatus.CONFIRMED},
+}
 
 
 def check_moment(errors: dict[str, list[str]], field: str, value: Any) -> datetime | None:
@@ -69,6 +77,11 @@ def activity_save(
         status = merged.get("status") or ActivityStatus.TENTATIVE
         if status not in ActivityStatus.values:
             errors["status"] = [_("Elija un estado.")]
+        elif fresh is not None and status != fresh.status and status not in STATUS_CHANGES[fresh.status]:
+            errors["status"] = [
+                _("Una actividad «%(current)s» no puede pasar a «%(new)s».")
+                % {"current": ActivityStatus(fresh.status).label, "new": ActivityStatus(status).label}
+            ]
         starts = check_moment(errors, "starts_at", merged.get("starts_at"))
         ends = check_moment(errors, "ends_at", merged.get("ends_at"))
         if status == ActivityStatus.DONE and starts is not None and starts > timezone.now():

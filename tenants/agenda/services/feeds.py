@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tenants.accounts.models import User
@@ -22,6 +22,9 @@ def feed_token_issue(*, user: User) -> str:
     """A new private feed secret for this person here; the previous one stops working."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # A double click issues twice: take turns, so the second replaces the first.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"feed:{user.pk}"])
         FeedToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         FeedToken.objects.create(user_id=user.pk, token_hash=token_hash(token))
         audit(actor=user, action="feed.issued", object_type="feed", object_id=user.pk)

@@ -107,7 +107,9 @@ def _clean(merged: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str,
         "proposed_notes": collect(errors, "proposed_notes", clean_text, merged.get("proposed_notes"), max_length=250),
     }
     email = (merged.get("contact_email") or "").strip()
-    if email:
+    if len(email) > 254:
+        errors["contact_email"] = [_("Admite como máximo %(n)s caracteres.") % {"n": 254}]
+    elif email:
         try:
             validate_email(email)
         except ValidationError:

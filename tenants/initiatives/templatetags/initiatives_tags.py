@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from tenants.templatetags.people import who
+
 register = template.Library()
 
 ACTIONS = {
@@ -93,9 +95,5 @@ def audit_value(key: str, value: Any, people: Any = None) -> str:
     return str(value)
 
 
-@register.filter
-def who(label: str) -> str:
-    """A recorded actor's name; "system" (commands, demo data, imports) in the reader's language."""
-    from django.utils.translation import gettext as gettext_now
-
-    return gettext_now("el sistema") if label in ("", "system") else label
+# One definition of how recorded people read, shared with the other apps' pages.
+register.filter("who", who)

@@ -3,9 +3,12 @@ methods to the connection at run time, which type checkers cannot see)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, cast
+from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django_tenants.postgresql_backend.base import DatabaseWrapper
@@ -53,3 +56,9 @@ def current_municipality() -> Municipality:
 def public_tenant() -> object:
     """What django-tenants calls the current tenant (a stand-in object in public)."""
     return _conn().tenant
+
+
+def local_today() -> date:
+    """Today in the current municipality's time zone: deadlines and due dates are local
+    dates, whatever the server's clock zone."""
+    return timezone.localdate(timezone.now(), ZoneInfo(current_municipality().time_zone))

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from tenants.accounts.models import User, acting_user
 from tenants.agenda import access, selectors, services
 from tenants.agenda.models import Request, Task, TaskKind, TaskPriority, TaskStatus
-from tenants.initiatives.cycle import local_today
+from tenants.db import local_today
 from tenants.initiatives.models import Initiative
 from tenants.structure.models import NetworkMember
 

@@ -13,8 +13,7 @@ from django.db import transaction
 from tenants.accounts.models import User
 from tenants.agenda import services
 from tenants.agenda.models import Activity, ActivityStatus, RequestStatus
-from tenants.db import current_municipality
-from tenants.initiatives.cycle import local_today
+from tenants.db import current_municipality, local_today
 from tenants.initiatives.models import Initiative
 from tenants.roles import MunicipalRole as R
 from tenants.structure.models import Actor, NetworkMember, Place, Theme

@@ -15,26 +15,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
+from tenants.forms_util import DATETIME_FORMAT, DateInput, DateTimeInput
 from tenants.initiatives.models import Initiative, Milestone
 from tenants.service_utils import EARLIEST, LATEST
 from tenants.structure.forms import Picker, PickerChoiceField, PickerSingleField, choosable
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format=DATETIME_FORMAT)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.agenda.models import Request, RequestChannel, RequestKind, RequestStatus
-from tenants.initiatives.forms import DateInput, MultipleFileField, VersionedForm
+from tenants.forms_util import DATETIME_FORMAT, DateInput, DateTimeInput, MultipleFileField, VersionedForm
 from tenants.structure.forms import Picker, PickerChoiceField, PickerSingleField, choosable
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
@@ -25,16 +25,9 @@ FORM_SALT = "agenda-request-form"
 SENT_SESSION_KEY = "agenda_request_sent"
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
-
-
 def _datetime(**kwargs: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
-        widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], required=False, **kwargs
+        widget=DateTimeInput(), input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"], required=False, **kwargs
     )
 
 

@@ -10,21 +10,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tenants.agenda.models import Activity, Request, Task, TaskKind, TaskPriority, TaskStatus
+from tenants.forms_util import DateInput, VersionedForm
 from tenants.initiatives.models import Initiative
 from tenants.structure.forms import choosable
 from tenants.structure.models import NetworkMember
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class VersionedForm(forms.Form):
-    # The version the page was read at; a save over someone else's newer one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TaskForm(VersionedForm):

@@ -23,8 +23,7 @@ from tenants.agenda.models import (
     TaskStatus,
 )
 from tenants.agenda.services.feeds import token_hash
-from tenants.db import current_municipality
-from tenants.initiatives.cycle import local_today
+from tenants.db import current_municipality, local_today
 from tenants.structure.models import NetworkMember
 
 OPEN_TASK = (TaskStatus.PENDING, TaskStatus.IN_PROGRESS)

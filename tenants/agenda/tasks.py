@@ -23,8 +23,7 @@ from django.utils import timezone, translation
 from tenants.agenda import selectors
 from tenants.agenda.models import Task
 from tenants.agenda.services.tasks import tasks_mark_reminded
-from tenants.db import current_municipality, in_public_schema, use_municipality, use_public_schema
-from tenants.initiatives.cycle import local_today
+from tenants.db import current_municipality, in_public_schema, local_today, use_municipality, use_public_schema
 from tenants.links import workspace_url
 from tenants.models import Municipality
 from tenants.selectors import active_municipalities

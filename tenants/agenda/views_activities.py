@@ -28,8 +28,8 @@ from tenants.agenda.forms_activities import (
     parse_start,
 )
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
+from tenants.db import local_today
 from tenants.forms_util import apply_errors
-from tenants.initiatives.cycle import local_today
 
 VIEWS = {"dia": "day", "semana": "week", "mes": "month"}
 UPCOMING_DAYS = 7  # the mayor's view: today and the next six days

@@ -22,8 +22,8 @@ from tenants.agenda import access, selectors, services
 from tenants.agenda.forms_tasks import TaskForm, TaskNoteForm, TaskStatusForm
 from tenants.agenda.models import Activity, Request, Task, TaskKind, TaskPriority, TaskStatus
 from tenants.agenda.services.tasks import TRANSITIONS
+from tenants.db import local_today
 from tenants.forms_util import apply_errors
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Initiative
 from tenants.structure.models import NetworkMember
 

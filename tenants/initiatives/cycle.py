@@ -1,20 +1,12 @@
-"""The municipality's today and its weekly cycle, read by services and selectors alike."""
+"""The municipality's weekly cycle, read by services and selectors alike."""
 
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
-from tenants.db import current_municipality
+from tenants.db import local_today
 from tenants.initiatives import rules
 from tenants.initiatives.models import CycleSettings
-
-
-def local_today() -> date:
-    """Today in the municipality's time zone (a deadline is a local date)."""
-    return timezone.localdate(timezone.now(), ZoneInfo(current_municipality().time_zone))
 
 
 def cycle_day() -> int:

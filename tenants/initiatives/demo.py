@@ -20,8 +20,8 @@ from django.core import signing
 from django.db import transaction
 
 from tenants.accounts.models import User
+from tenants.db import local_today
 from tenants.initiatives import rules, services
-from tenants.initiatives.cycle import local_today
 
 # Who a milestone's `who` letter names.
 from tenants.initiatives.demo_data import ARCHETYPES, LOCAL, NOTES, PLANS, WHO, Archetype, Plan, Problem

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from tenants.forms_util import DateInput, MultipleFileField, VersionedForm
 from tenants.initiatives.models import (
     Aro,
     AroKind,
@@ -26,28 +27,6 @@ from tenants.structure.forms import Picker, PickerChoiceField, choosable
 from tenants.structure.models import Actor, Place, Theme
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
-
-
 def member_choices(municipality: Municipality, blank: str | None = None) -> list[tuple[str, str]]:
     choices = [("", blank)] if blank is not None else [("", "—")]
     choices += [(str(user.pk), user.full_name or user.email) for user, _roles in workspace_members(municipality)]
@@ -59,11 +38,6 @@ class PersonField(forms.TypedChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(coerce=int, empty_value=None, **kwargs)
-
-
-class VersionedForm(forms.Form):
-    # The version the page was read at; a save over someone else's newer one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class InitiativeForm(VersionedForm):

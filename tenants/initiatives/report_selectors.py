@@ -20,9 +20,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from tenants.db import current_municipality
+from tenants.db import current_municipality, local_today
 from tenants.initiatives import rules, selectors
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import (
     Aro,
     AroKind,

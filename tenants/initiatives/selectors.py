@@ -15,9 +15,9 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tenants.db import current_municipality
+from tenants.db import current_municipality, local_today
 from tenants.initiatives import rules
-from tenants.initiatives.cycle import cycle_day, local_today
+from tenants.initiatives.cycle import cycle_day
 from tenants.initiatives.models import (
     Aro,
     AroKind,

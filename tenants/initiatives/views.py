@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.accounts.models import User, acting_user
+from tenants.db import local_today
 from tenants.forms_util import apply_errors
 from tenants.initiatives import access, forms, rules, selectors, services
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import AroKind, AroLevel, AroType, Status
 from tenants.initiatives.rules import Light
 from tenants.initiatives.services.reports import reportable_weeks

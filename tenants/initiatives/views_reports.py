@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from tenants.db import local_today
 from tenants.initiatives import gantt, pdf, report_selectors
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import AroKind, ProductKind, Status
 from tenants.initiatives.report_selectors import AroRow, ControlReport, InitiativeRow, ReportFilters
 from tenants.initiatives.selectors import InitiativeState

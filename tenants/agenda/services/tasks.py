@@ -15,7 +15,7 @@ from tenants.accounts.models import User
 from tenants.agenda import access
 from tenants.agenda.models import Task, TaskKind, TaskNote, TaskPriority, TaskStatus
 from tenants.audit import audit
-from tenants.initiatives.cycle import local_today
+from tenants.db import local_today
 from tenants.service_utils import bump, check_date, label, lock, required
 from tenants.structure.validation import clean_text, collect, raise_if
 

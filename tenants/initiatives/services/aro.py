@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
+from tenants.db import local_today
 from tenants.initiatives import access, sharing
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Aro, AroKind, AroMovement, AroStep, AroType, Initiative, Milestone, Status
 from tenants.initiatives.services.common import record
 from tenants.service_utils import bump, label, lock, required

@@ -14,8 +14,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
+from tenants.db import local_today
 from tenants.initiatives import access
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Aro, AroKind, DateChange, DateChangeKind, Initiative, Milestone, Status
 from tenants.initiatives.services.common import check_member, lock_initiative, record
 from tenants.service_utils import bump, label, lock, required

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
+from tenants.db import local_today
 from tenants.initiatives import access, rules
-from tenants.initiatives.cycle import cycle_day, local_today
+from tenants.initiatives.cycle import cycle_day
 from tenants.initiatives.models import (
     CycleSettings,
     Initiative,

@@ -5,8 +5,10 @@ back, so tests can create, change and even provision without leaving anything be
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -171,3 +173,23 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def start_worker(broker: str, mail_dir: Path) -> subprocess.Popen[str]:
+    """A real Celery worker on `broker`, on the test database, writing the emails it sends
+    as files in `mail_dir` (so this process can read what another one sent)."""
+    from sigobito_platform.devstack import CELERY_WORKER
+
+    return subprocess.Popen(
+        [*CELERY_WORKER, "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO"],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=subprocess_env(
+            CELERY_BROKER_URL=broker,
+            TEST_CELERY_EAGER="0",
+            TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            TEST_EMAIL_FILE_PATH=str(mail_dir),
+        ),
+    )

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from sigobito_platform.devstack import CELERY_WORKER, redis_answers
+from sigobito_platform.devstack import redis_answers
 
 from tenants.models import Invitation
 from tenants.workspace.models import AuditEvent
-from tests.conftest import World, subprocess_env
+from tests.conftest import World, start_worker, subprocess_env
 
 ROOT = Path(__file__).resolve().parent.parent
 # A Redis database of its own, so a development worker never takes the test's messages.
@@ -30,28 +30,7 @@ def test_invitation_email_is_sent_by_a_real_worker_in_the_tenant_schema(
     if not redis_answers(int(port), host):
         pytest.fail(f"this test needs Redis at {BROKER} (./dev test finds or starts one)")
     mail_dir = tmp_path / "mail"
-    worker = subprocess.Popen(
-        [
-            *CELERY_WORKER,
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "INFO",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=subprocess_env(
-            CELERY_BROKER_URL=BROKER,
-            TEST_CELERY_EAGER="0",
-            TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-            TEST_EMAIL_FILE_PATH=str(mail_dir),
-        ),
-    )
+    worker = start_worker(BROKER, mail_dir)
     # The invitation is made by another process, as a web request would be, with the
     # broker configured: the task is enqueued on commit and carries Alfa's schema.
     sender = (

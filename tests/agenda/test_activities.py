@@ -17,8 +17,7 @@ from tenants.agenda import selectors_activities as reads
 from tenants.agenda import services
 from tenants.agenda.forms_activities import ActivityForm
 from tenants.agenda.models import Activity, ActivityStatus, RequestStatus
-from tenants.db import use_municipality, use_public_schema
-from tenants.initiatives.cycle import local_today
+from tenants.db import local_today, use_municipality, use_public_schema
 from tenants.models import Municipality
 from tests.agenda.conftest import in_days, local, member
 from tests.conftest import World, client_for

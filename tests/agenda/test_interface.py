@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from tenants.agenda import interface as agenda
 from tenants.agenda import services
+from tenants.db import local_today
 from tenants.initiatives import interface as initiatives
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.services import milestone_save
 from tests.agenda.conftest import in_days
 from tests.conftest import World

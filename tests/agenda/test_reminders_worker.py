@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 from kombu import Connection as KombuConnection
-from sigobito_platform.devstack import CELERY_WORKER, redis_answers
+from sigobito_platform.devstack import redis_answers
 
 from tenants.agenda import services
 from tenants.agenda.models import Task
-from tenants.db import use_municipality, use_public_schema
-from tenants.initiatives.cycle import local_today
+from tenants.db import local_today, use_municipality, use_public_schema
 from tenants.structure.models import NetworkMember
 from tenants.workspace.models import AuditEvent
-from tests.conftest import World, subprocess_env
+from tests.conftest import World, start_worker, subprocess_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # A Redis database of its own (tests/test_worker.py uses 15), so that neither a development
@@ -90,20 +89,7 @@ def test_daily_reminder_is_sent_by_a_real_worker_in_each_municipality(
         # Messages a crashed earlier run left behind would run against this run's data.
         with KombuConnection(BROKER) as broker:
             broker.default_channel.queue_purge("celery")  # type: ignore[attr-defined]
-        worker = subprocess.Popen(
-            [*CELERY_WORKER, "--pool", "solo", "--without-heartbeat", "--without-gossip",
-             "--without-mingle", "-l", "INFO"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=subprocess_env(
-                CELERY_BROKER_URL=BROKER,
-                TEST_CELERY_EAGER="0",
-                TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-                TEST_EMAIL_FILE_PATH=str(mail_dir),
-            ),
-        )  # fmt: skip
+        worker = start_worker(BROKER, mail_dir)
         # What beat does every hour, sent from another process in the public schema
         # (local_hour=None: whatever the clock says now).
         sender = (

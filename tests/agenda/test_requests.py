@@ -30,8 +30,7 @@ from tenants.agenda.models import (
     RequestStatus,
     RequestTransition,
 )
-from tenants.db import use_municipality, use_public_schema
-from tenants.initiatives.cycle import local_today
+from tenants.db import local_today, use_municipality, use_public_schema
 from tenants.spam import form_token
 from tenants.workspace.models import AuditEvent
 from tests.agenda.conftest import BOGOTA, in_days, local, member

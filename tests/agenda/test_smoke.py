@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from tenants.agenda import services
 from tenants.agenda.models import RequestStatus, TaskStatus
-from tenants.initiatives.cycle import local_today
+from tenants.db import local_today
 from tests.agenda.conftest import in_days, member
 from tests.conftest import World
 

@@ -14,8 +14,7 @@ from django.utils import timezone
 from tenants.agenda import services
 from tenants.agenda.models import Activity, Task, TaskNote, TaskStatus
 from tenants.agenda.tasks import schedule_task_reminders, send_task_reminders
-from tenants.db import use_municipality, use_public_schema
-from tenants.initiatives.cycle import local_today
+from tenants.db import local_today, use_municipality, use_public_schema
 from tenants.structure.models import NetworkMember
 from tenants.workspace.models import AuditEvent
 from tenants.workspace.schema_guard import NotInTenantSchema

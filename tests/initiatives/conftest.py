@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from tenants.db import use_municipality, use_public_schema
+from tenants.db import local_today, use_municipality, use_public_schema
 from tenants.initiatives import services
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Initiative, Milestone, ProductKind
 from tests.conftest import World
 

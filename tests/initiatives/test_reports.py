@@ -18,9 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
-from tenants.db import use_municipality, use_public_schema
+from tenants.db import local_today, use_municipality, use_public_schema
 from tenants.initiatives import pdf, report_selectors, services
-from tenants.initiatives.cycle import local_today
 from tenants.initiatives.models import Aro, AroKind, AroType, Initiative, Milestone, ProductKind
 from tenants.initiatives.report_selectors import Cut, ReportFilters
 from tenants.structure import services as structure

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tenants.db import local_today
 from tenants.initiatives import selectors, services
-from tenants.initiatives.cycle import current_week, local_today
+from tenants.initiatives.cycle import current_week
 from tenants.initiatives.models import (
     Aro,
     AroKind,

@@ -71,6 +71,7 @@ urlpatterns = [
     path("iniciativas/", include("tenants.initiatives.urls")),
     path("publico/", include("tenants.initiatives.urls_public")),
     path("publico/", include("tenants.agenda.urls_public")),
+    path("publico/noticias/", include("tenants.communications.urls_public")),
     path("agenda/", include("tenants.agenda.urls")),
     path("api/v1/", include(api_patterns)),
 ]

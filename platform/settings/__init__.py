@@ -84,6 +84,7 @@ TENANT_APPS = [
     "tenants.structure",
     "tenants.initiatives",
     "tenants.agenda",
+    "tenants.communications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -172,7 +173,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0),
         "kwargs": {"local_hour": 7},
     },
+    # Publications whose message was lost (broker down at commit) are sent again.
+    "communications-sweep": {"task": "communications.sweep_publications", "schedule": crontab(minute="*/10")},
 }
+# Channel credentials: Fernet keys, comma-separated, the first encrypts (rotation). Without
+# them the key is derived from SECRET_KEY (tenants/communications/crypto.py).
+CREDENTIALS_KEYS = os.environ.get("CREDENTIALS_KEYS", "")
+# Publishing to outbound channels: attempts before giving up, first backoff in seconds
+# (doubling each time; a 429's Retry-After wins when longer).
+COMMUNICATIONS_MAX_ATTEMPTS = int(os.environ.get("COMMUNICATIONS_MAX_ATTEMPTS", "5"))
+COMMUNICATIONS_RETRY_SECONDS = float(os.environ.get("COMMUNICATIONS_RETRY_SECONDS", "30"))
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

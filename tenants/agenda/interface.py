@@ -16,7 +16,7 @@ def communication_sources(start: datetime, end: datetime) -> list[dict[str, Any]
         Activity.objects.filter(is_public=True, starts_at__lt=end, ends_at__gt=start)
         .exclude(status=ActivityStatus.CANCELLED)
         .select_related("place")
-        .prefetch_related("themes")
+        .prefetch_related("themes", "actors")
         .order_by("starts_at", "pk")
     )
     return [
@@ -30,6 +30,10 @@ def communication_sources(start: datetime, end: datetime) -> list[dict[str, Any]
             "ends_at": a.ends_at,
             "place": a.place.name if a.place else a.address,
             "themes": [t.name for t in a.themes.all()],
+            "theme_ids": [t.pk for t in a.themes.all()],
+            "place_ids": [a.place_id] if a.place_id else [],
+            "actor_ids": [x.pk for x in a.actors.all()],
+            "initiative_id": a.initiative_id,
             "outcome_notes": a.outcome_notes if a.status == ActivityStatus.DONE else "",
         }
         for a in rows

@@ -1,0 +1,294 @@
+"""Reads of the communications module: the inbox of possible actions, the list and the
+editorial calendar (one filter function serves both, so their numbers agree), an action with
+its pieces and publications, and the public news page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tenants.agenda import interface as agenda_interface
+from tenants.communications.models import (
+    ActionStatus,
+    ChannelKind,
+    CommunicationAction,
+    Piece,
+    PieceFile,
+    Publication,
+    PublicationStatus,
+    SuggestionDecision,
+)
+from tenants.db import current_municipality, local_today
+from tenants.initiatives import interface as initiatives_interface
+from tenants.selectors import user_names
+from tenants.service_utils import EARLIEST, LATEST
+from tenants.structure.models import Place, Theme
+
+# The inbox looks two weeks back (what just happened) and six weeks ahead (what is coming).
+INBOX_BACK_DAYS, INBOX_AHEAD_DAYS = 14, 42
+
+
+@dataclass
+class Suggestion:
+    source: str  # activity | milestone | opportunity
+    id: int
+    title: str
+    when: date
+    detail: str  # what kind of thing it is, in words
+    initiative: str = ""
+    is_public: bool = True
+    done: bool = False  # a completed milestone or a done activity: news now
+    theme_ids: list[int] = field(default_factory=list)
+
+
+def suggestions(today: date | None = None) -> list[Suggestion]:
+    """Possible actions nobody has accepted or dismissed yet, soonest first."""
+    today = today or local_today()
+    start, end = today - timedelta(days=INBOX_BACK_DAYS), today + timedelta(days=INBOX_AHEAD_DAYS)
+    tz = timezone.get_current_timezone()
+    decided = set(SuggestionDecision.objects.values_list("source", "source_id"))
+    linked: set[tuple[str, int]] = set()
+    for activity_id, milestone_id, aro_id in CommunicationAction.objects.exclude(
+        activity=None, milestone=None, aro=None
+    ).values_list("activity_id", "milestone_id", "aro_id"):
+        linked |= {("activity", activity_id), ("milestone", milestone_id), ("opportunity", aro_id)}
+    found: list[Suggestion] = []
+    lo = timezone.make_aware(datetime.combine(start, time.min), tz)
+    hi = timezone.make_aware(datetime.combine(end, time.max), tz)
+    for row in agenda_interface.communication_sources(lo, hi):
+        found.append(
+            Suggestion(
+                source="activity", id=row["id"], title=row["title"], when=row["starts_at"].astimezone(tz).date(),
+                detail=row["kind"], done=row["status"] == "done", theme_ids=row["theme_ids"],
+            )
+        )  # fmt: skip
+    for row in initiatives_interface.communication_sources(start, end):
+        found.append(
+            Suggestion(
+                source="milestone", id=row["id"], title=row["title"], when=row["completed_on"] or row["due_date"],
+                detail="milestone", initiative=row["initiative"], is_public=row["initiative_is_public"],
+                done=row["completed_on"] is not None, theme_ids=row["theme_ids"],
+            )
+        )  # fmt: skip
+    for row in initiatives_interface.communication_opportunities():
+        found.append(
+            Suggestion(
+                source="opportunity", id=row["id"], title=row["title"], when=row["raised_on"],
+                detail="opportunity", initiative=row["initiative"], is_public=row["initiative_is_public"],
+                theme_ids=row["theme_ids"],
+            )
+        )  # fmt: skip
+    fresh = [s for s in found if (s.source, s.id) not in decided and (s.source, s.id) not in linked]
+    # Done things first (they are news now), then by date.
+    return sorted(fresh, key=lambda s: (not s.done, s.when, s.source, s.id))
+
+
+def suggestion_count() -> int:
+    return len(suggestions())
+
+
+def actions(
+    *,
+    estado: str = "",
+    origen: str = "",
+    tema: Theme | None = None,
+    lugar: Place | None = None,
+    desde: date | None = None,
+    hasta: date | None = None,
+    q: str = "",
+    editor: int | None = None,
+) -> QuerySet[CommunicationAction]:
+    """The list's and the calendar's filters (the filter form's names). A theme or place
+    includes the ones below it."""
+    current_municipality()
+    qs = CommunicationAction.objects.all()
+    if estado == "abiertas":
+        qs = qs.exclude(status__in=(ActionStatus.CLOSED, ActionStatus.DISCARDED))
+    elif estado:
+        qs = qs.filter(status=estado)
+    if origen:
+        qs = qs.filter(origin=origen)
+    if tema is not None:
+        qs = qs.filter(Q(themes=tema) | Q(themes__parent=tema) | Q(themes__parent__parent=tema))
+    if lugar is not None:
+        qs = qs.filter(
+            Q(places=lugar) | Q(places__parent=lugar) | Q(places__parent__parent=lugar)
+            | Q(places__parent__parent__parent=lugar)
+        )  # fmt: skip
+    if desde is not None:
+        qs = qs.filter(planned_date__gte=max(desde, EARLIEST))
+    if hasta is not None:
+        qs = qs.filter(planned_date__lte=min(hasta, LATEST))
+    if q.strip():
+        text = q.strip()[:200]
+        qs = qs.filter(
+            Q(title__unaccent__icontains=text) | Q(message__unaccent__icontains=text)
+            | Q(audience__unaccent__icontains=text)
+        )  # fmt: skip
+    if editor is not None:
+        qs = qs.filter(editor_id=editor)
+    ids = qs.values("pk")
+    return (
+        CommunicationAction.objects.filter(pk__in=ids)
+        .select_related("initiative")
+        .prefetch_related("themes", "places")
+        .order_by("planned_date", "pk")
+    )
+
+
+def status_counts() -> dict[str, int]:
+    counts = dict.fromkeys(ActionStatus.values, 0)
+    for status in CommunicationAction.objects.values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    actions: list[CommunicationAction] = field(default_factory=list)
+    is_today: bool = False
+    in_range: bool = True
+
+
+def calendar(first: date, last: date, month: date | None, **filters: Any) -> list[CalendarDay]:
+    """Each day from `first` to `last` with the actions planned on it (a published action
+    shows on its planned day; its publication dates are on its page)."""
+    today = local_today()
+    by_day: dict[date, list[CommunicationAction]] = defaultdict(list)
+    for action in actions(desde=first, hasta=last, **filters):
+        by_day[action.planned_date].append(action)
+    days: list[CalendarDay] = []
+    current = first
+    while current <= last:
+        in_range = month is None or (current.year, current.month) == (month.year, month.month)
+        days.append(CalendarDay(current, by_day.get(current, []), current == today, in_range))
+        current += timedelta(days=1)
+    return days
+
+
+def action_by_pk(pk: int) -> CommunicationAction:
+    """An action with its pieces, their files, variants and publications (all members of the
+    municipality may read actions)."""
+    current_municipality()
+    found = (
+        CommunicationAction.objects.select_related("activity", "milestone", "aro", "initiative")
+        .prefetch_related(
+            "themes",
+            "places",
+            "actors",
+            Prefetch(
+                "pieces",
+                queryset=Piece.objects.prefetch_related(
+                    "files",
+                    "variants__channel",
+                    Prefetch("publications", queryset=Publication.objects.select_related("channel")),
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def piece_by_pk(action: CommunicationAction, pk: int) -> Piece:
+    found = next((p for p in action.pieces.all() if p.pk == pk), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+def editor_names(rows: list[CommunicationAction]) -> dict[int, str]:
+    return user_names({a.editor_id for a in rows if a.editor_id})
+
+
+# ---------------------------------------------------------------------------------------
+# The public news page: pieces published to the web channel, nothing else.
+
+
+def _web_publications() -> QuerySet[Publication]:
+    current_municipality()
+    return Publication.objects.filter(channel__kind=ChannelKind.WEB, status=PublicationStatus.PUBLISHED)
+
+
+def news(limit: int | None = None) -> list[Piece]:
+    rows = (
+        _web_publications()
+        .select_related("piece")
+        .prefetch_related(Prefetch("piece__files", queryset=PieceFile.objects.filter(is_image=True)))
+        .order_by("-published_at", "-pk")
+    )
+    pieces = []
+    for publication in rows[:limit] if limit else rows:
+        piece = publication.piece
+        piece.published_at = publication.published_at  # type: ignore[attr-defined]
+        pieces.append(piece)
+    return pieces
+
+
+def news_item(pk: int) -> Piece:
+    publication = _web_publications().select_related("piece").filter(piece_id=pk).first()
+    if publication is None:
+        raise Http404
+    piece = publication.piece
+    piece.published_at = publication.published_at  # type: ignore[attr-defined]
+    return piece
+
+
+def news_file(piece_id: int, file_id: int) -> PieceFile:
+    """A file of a piece that is on the news page (its images and attachments are public)."""
+    news_item(piece_id)
+    found = PieceFile.objects.filter(piece_id=piece_id, pk=file_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# Results shown elsewhere (through interface.py)
+
+
+def results(*, activity_id: int | None = None, initiative_id: int | None = None) -> list[dict[str, Any]]:
+    """Actions born of an activity or speaking for an initiative, with their published links
+    and reach."""
+    qs = CommunicationAction.objects.exclude(status=ActionStatus.DISCARDED)
+    if activity_id is not None:
+        qs = qs.filter(activity_id=activity_id)
+    if initiative_id is not None:
+        qs = qs.filter(initiative_id=initiative_id)
+    published = Publication.objects.filter(status=PublicationStatus.PUBLISHED).select_related("channel", "piece")
+    rows = qs.prefetch_related(Prefetch("pieces__publications", queryset=published)).order_by("planned_date", "pk")
+    out = []
+    for action in rows:
+        links = [
+            {
+                "channel": p.channel.name,
+                "piece": piece.title,
+                "url": p.url,
+                "published_at": p.published_at,
+                "reach": p.reach,
+            }
+            for piece in action.pieces.all()
+            for p in piece.publications.all()
+        ]
+        out.append(
+            {
+                "id": action.pk,
+                "title": action.title,
+                "status": action.status,
+                "status_label": ActionStatus(action.status).label,
+                "planned_date": action.planned_date,
+                "links": links,
+                "reach": sum(p.reach or 0 for piece in action.pieces.all() for p in piece.publications.all()),
+            }
+        )
+    return out

@@ -1,0 +1,44 @@
+"""Background work of communications: publishing a piece to a channel, and the sweep that
+re-sends queued publications whose message was lost.
+
+Tasks run in the schema they were sent from (tenant-schemas-celery); they take ids."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import Task, shared_task
+
+from tenants.communications.services import publishing
+from tenants.db import in_public_schema, use_municipality, use_public_schema
+from tenants.selectors import active_municipalities
+
+SWEEP_GRACE = timedelta(minutes=10)
+
+
+@shared_task(bind=True, name="communications.publish", max_retries=None, acks_late=True)
+def publish(self: Task, publication_id: int) -> str:
+    """One attempt; a temporary failure comes back after its backoff (the attempt count in
+    the row, not Celery's, decides when to give up)."""
+    attempt = publishing.publication_attempt(publication_id=publication_id)
+    if attempt.retry_in is not None:
+        raise self.retry(countdown=attempt.retry_in)
+    return attempt.status
+
+
+@shared_task(name="communications.sweep_publications")
+def sweep_publications() -> int:
+    """From the public schema: in every active municipality, re-enqueue the publications
+    still queued well after they should have been tried. Returns how many."""
+    if not in_public_schema():
+        raise RuntimeError("communications.sweep_publications runs in the public schema")
+    count = 0
+    try:
+        for municipality in active_municipalities():
+            use_municipality(municipality)
+            for publication_id in publishing.stale_publications(SWEEP_GRACE):
+                publishing.enqueue(publication_id)
+                count += 1
+    finally:
+        use_public_schema()
+    return count

@@ -6,6 +6,7 @@ from sigobito_platform.urls_common import common_urlpatterns
 from tenants.agenda.apis_activities import api_urlpatterns as agenda_activities_api
 from tenants.agenda.apis_requests import api_urlpatterns as agenda_requests_api
 from tenants.agenda.apis_tasks import api_urlpatterns as agenda_tasks_api
+from tenants.communications.apis import api_urlpatterns as communications_api
 from tenants.initiatives import apis as ini_apis
 from tenants.permissions import IsWorkspaceMember
 from tenants.structure.apis import PlaceLevelSetDetailApi, PlaceLevelSetListApi, kind_views
@@ -61,6 +62,7 @@ api_patterns = [
     *agenda_requests_api,
     *agenda_activities_api,
     *agenda_tasks_api,
+    *communications_api,
 ]
 
 urlpatterns = [
@@ -73,5 +75,7 @@ urlpatterns = [
     path("publico/", include("tenants.agenda.urls_public")),
     path("publico/noticias/", include("tenants.communications.urls_public")),
     path("agenda/", include("tenants.agenda.urls")),
+    path("tablero/", include("tenants.dashboard.urls")),
+    path("comunicacion/", include("tenants.communications.urls")),
     path("api/v1/", include(api_patterns)),
 ]

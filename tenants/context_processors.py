@@ -17,6 +17,7 @@ WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("home", _("Inicio"), frozenset()),
     ("agenda:calendar", _("Agenda"), frozenset()),
     ("initiatives:portfolio", _("Iniciativas"), frozenset()),
+    ("communications:list", _("Comunicación"), frozenset()),
     ("structure:overview", _("Estructura"), frozenset()),
     ("workspace:members", _("Miembros"), frozenset(MEMBER_MANAGERS)),
     ("api-docs", _("API"), frozenset()),

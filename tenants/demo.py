@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tenants import services
 from tenants.accounts.services import user_create_or_update
 from tenants.agenda.demo import load_agenda
+from tenants.communications.demo import load_communications
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives.demo import load_initiatives
 from tenants.roles import MunicipalRole, PlatformRole
@@ -126,5 +127,6 @@ def load_demo() -> None:
             load_structure(slug=demo.slug, people=people)
             load_initiatives(slug=demo.slug, people=people)
             load_agenda(slug=demo.slug, people=people)
+            load_communications(slug=demo.slug, people=people)
         finally:
             use_public_schema()

@@ -175,9 +175,10 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def start_worker(broker: str, mail_dir: Path) -> subprocess.Popen[str]:
+def start_worker(broker: str, mail_dir: Path, **env: str) -> subprocess.Popen[str]:
     """A real Celery worker on `broker`, on the test database, writing the emails it sends
-    as files in `mail_dir` (so this process can read what another one sent)."""
+    as files in `mail_dir` (so this process can read what another one sent). `env` adds
+    settings read from the environment (e.g. COMMUNICATIONS_RETRY_SECONDS)."""
     from sigobito_platform.devstack import CELERY_WORKER
 
     return subprocess.Popen(
@@ -191,5 +192,6 @@ def start_worker(broker: str, mail_dir: Path) -> subprocess.Popen[str]:
             TEST_CELERY_EAGER="0",
             TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             TEST_EMAIL_FILE_PATH=str(mail_dir),
+            **env,
         ),
     )

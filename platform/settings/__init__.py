@@ -85,6 +85,7 @@ TENANT_APPS = [
     "tenants.initiatives",
     "tenants.agenda",
     "tenants.communications",
+    "tenants.dashboard",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -175,6 +176,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Publications whose message was lost (broker down at commit) are sent again.
     "communications-sweep": {"task": "communications.sweep_publications", "schedule": crontab(minute="*/10")},
+    # The dashboard's weekly portfolio snapshot: idempotent per cycle week, so an hourly run
+    # keeps this week's row current and freezes it when the week ends (tenants/dashboard/tasks.py).
+    "dashboard-snapshots": {"task": "dashboard.schedule_snapshots", "schedule": crontab(minute=15)},
+    # The mayor's brief by email, on each municipality's cycle day 3 from 07:00 local time,
+    # once per week (tenants/dashboard/tasks_brief.py).
+    "dashboard-briefs": {"task": "dashboard.schedule_briefs", "schedule": crontab(minute=5)},
 }
 # Channel credentials: Fernet keys, comma-separated, the first encrypts (rotation). Without
 # them the key is derived from SECRET_KEY (tenants/communications/crypto.py).
@@ -183,6 +190,16 @@ CREDENTIALS_KEYS = os.environ.get("CREDENTIALS_KEYS", "")
 # (doubling each time; a 429's Retry-After wins when longer).
 COMMUNICATIONS_MAX_ATTEMPTS = int(os.environ.get("COMMUNICATIONS_MAX_ATTEMPTS", "5"))
 COMMUNICATIONS_RETRY_SECONDS = float(os.environ.get("COMMUNICATIONS_RETRY_SECONDS", "30"))
+# Channels send where their address says. Off (the default), Facebook and X use their own
+# APIs only and a webhook must be a public https service (never this server or a private
+# network); on, any address is accepted (development, or tests against a local fake). DEBUG
+# allows it too.
+COMMUNICATIONS_ALLOW_CUSTOM_ENDPOINTS = env_bool("COMMUNICATIONS_ALLOW_CUSTOM_ENDPOINTS", False)
+# The dashboard's map: a tile server's address template ({z}/{x}/{y}), empty by default (no
+# base map: the places' shapes on a plain background, and no request leaves the platform),
+# and the attribution its licence requires, written on the map.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

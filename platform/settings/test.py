@@ -23,3 +23,6 @@ WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Tasks run in-process in tests, unless a test starts a real worker (tests/test_worker.py).
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
+# The publishing tests point channels at a local fake server (tests/communications/
+# fake_channel.py); the tests of the address checks turn this off for themselves.
+COMMUNICATIONS_ALLOW_CUSTOM_ENDPOINTS = True

@@ -28,6 +28,8 @@ from tenants.structure.models import NetworkMember
 
 OPEN_TASK = (TaskStatus.PENDING, TaskStatus.IN_PROGRESS)
 UNANSWERED = (RequestStatus.RECEIVED, RequestStatus.IN_ANALYSIS)
+# "Due soon": today, tomorrow and the day after (the morning reminder and the dashboard).
+SOON_DAYS = 2
 
 
 def local_tz() -> ZoneInfo:
@@ -74,10 +76,16 @@ def unanswered_days() -> int:
     return settings.unanswered_days if settings else 5
 
 
-def requests(status: str = "", text: str = "", kind: str = "", channel: str = "") -> QuerySet[Request]:
+def requests(
+    status: str = "", text: str = "", kind: str = "", channel: str = "", *, late: bool = False
+) -> QuerySet[Request]:
+    """`late`: only those still unanswered after the days the municipality allows (the same
+    rule as request_is_late)."""
     qs = Request.objects.select_related("requester", "activity", "delegated_to")
     if status:
         qs = qs.filter(status=status)
+    if late:
+        qs = qs.filter(status__in=UNANSWERED, received_at__lt=timezone.now() - timedelta(days=unanswered_days()))
     if kind:
         qs = qs.filter(kind=kind)
     if channel:
@@ -131,9 +139,11 @@ def tasks(
     kind: str = "",
     priority: str = "",
     overdue: bool = False,
+    due_soon: bool = False,
     today: date | None = None,
 ) -> QuerySet[Task]:
-    """Tasks, the open ones first, each group by due date."""
+    """Tasks, the open ones first, each group by due date. `overdue`: open and past their
+    date; `due_soon`: open and due from today to SOON_DAYS days ahead."""
     qs = Task.objects.select_related("assignee", "activity", "request", "initiative")
     if status:
         qs = qs.filter(status=status)
@@ -147,6 +157,9 @@ def tasks(
         qs = qs.filter(priority=priority)
     if overdue:
         qs = qs.filter(status__in=OPEN_TASK, due_date__lt=today or local_today())
+    if due_soon:
+        day = today or local_today()
+        qs = qs.filter(status__in=OPEN_TASK, due_date__gte=day, due_date__lte=day + timedelta(days=SOON_DAYS))
     closed = Case(When(status__in=OPEN_TASK, then=Value(0)), default=Value(1))
     return qs.annotate(closed=closed).order_by("closed", "due_date", "pk")
 

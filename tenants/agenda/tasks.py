@@ -29,7 +29,7 @@ from tenants.models import Municipality
 from tenants.selectors import active_municipalities
 
 REMINDER_HOUR = 7  # local time
-SOON_DAYS = 2  # "due soon": today, tomorrow and the day after
+SOON_DAYS = selectors.SOON_DAYS  # "due soon": today, tomorrow and the day after
 
 
 @shared_task(name="agenda.schedule_task_reminders")

@@ -28,6 +28,7 @@ from tenants.agenda.forms_activities import (
     parse_start,
 )
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
+from tenants.communications import interface as communications_interface
 from tenants.db import local_today
 from tenants.forms_util import apply_errors
 
@@ -171,6 +172,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_finish": activity.status in reads.ACTIVE and activity.starts_at <= timezone.now(),
         "can_cancel": activity.status in reads.ACTIVE,
         "kinds": ActivityKind,
+        "communication": communications_interface.results_for_activity(activity.pk),
     }
     return render(request, "agenda/activities/detail.html", context)
 

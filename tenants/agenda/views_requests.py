@@ -75,11 +75,12 @@ def _choice(value: str | None, allowed: list[str]) -> str:
 
 
 def request_list(request: HttpRequest) -> HttpResponse:
-    filters = {
+    filters: dict[str, Any] = {
         "status": _choice(request.GET.get("estado"), RequestStatus.values),
         "kind": _choice(request.GET.get("tipo"), RequestKind.values),
         "channel": _choice(request.GET.get("canal"), RequestChannel.values),
         "text": request.GET.get("q", "").strip()[:100],
+        "late": request.GET.get("sin_respuesta") == "1",
     }
     page = Paginator(selectors.requests(**filters), PAGE_SIZE).get_page(request.GET.get("pagina"))
     now, days = timezone.now(), selectors.unanswered_days()

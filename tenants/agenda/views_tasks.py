@@ -52,6 +52,7 @@ def _filters(params: QueryDict) -> dict[str, Any]:
         "kind": choice("clase", TaskKind.values),
         "priority": choice("prioridad", TaskPriority.values),
         "overdue": params.get("vencidas") == "1",
+        "due_soon": params.get("pronto") == "1",
     }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -45,10 +46,15 @@ class Result:
 
 
 class TemporaryFailure(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    """Worth trying again later. `maybe_sent`: the request reached the channel (it timed out
+    waiting for the answer, or the channel failed after reading it), so it may have been
+    published; a channel that ignores idempotency keys must not be retried blindly."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, *, maybe_sent: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.maybe_sent = maybe_sent
 
 
 class PermanentFailure(Exception):
@@ -66,6 +72,9 @@ class CredentialField:
 class Adapter:
     kind: ClassVar[str]
     limit: ClassVar[int | None] = None  # characters of text the channel accepts
+    # Whether the receiver honours Idempotency-Key (ours, webhooks by contract): then an
+    # unclear outcome is retried with the same key; otherwise a person checks first.
+    idempotent: ClassVar[bool] = True
     needs_account: ClassVar[bool] = False
     needs_endpoint: ClassVar[bool] = False
     default_endpoint: ClassVar[str] = ""
@@ -74,13 +83,24 @@ class Adapter:
     def publish(self, *, endpoint: str, account: str, credentials: dict[str, str], item: Outgoing) -> Result:
         raise NotImplementedError
 
+    def length(self, text: str) -> int:
+        """The text's length as the channel counts it against its limit."""
+        return len(text)
+
     # Shared by the HTTP adapters: one request, its failures sorted into the two kinds.
     def _post(self, url: str, *, key: str, **kwargs: Any) -> requests.Response:
         headers = {"Idempotency-Key": key, "User-Agent": "SIGOBito-Comunidad/1.0", **kwargs.pop("headers", {})}
         try:
             response = requests.post(url, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False, **kwargs)
+        except requests.ConnectTimeout as exc:
+            raise TemporaryFailure(_("No se pudo conectar con el canal: %(e)s") % {"e": type(exc).__name__}) from exc
         except requests.Timeout as exc:
-            raise TemporaryFailure(_("El canal no respondió en %(s)s segundos.") % {"s": int(TIMEOUT_SECONDS)}) from exc
+            raise TemporaryFailure(
+                _("El canal no respondió en %(s)s segundos.") % {"s": f"{TIMEOUT_SECONDS:g}"}, maybe_sent=True
+            ) from exc
+        except requests.ConnectionError as exc:
+            # Refused or unreachable before the request went out.
+            raise TemporaryFailure(_("No se pudo conectar con el canal: %(e)s") % {"e": type(exc).__name__}) from exc
         except requests.RequestException as exc:
             raise TemporaryFailure(_("No se pudo conectar con el canal: %(e)s") % {"e": type(exc).__name__}) from exc
         status = response.status_code
@@ -89,7 +109,9 @@ class Adapter:
                 _("El canal pidió esperar antes de volver a publicar (429)."), retry_after=_retry_after(response)
             )
         if status >= 500:
-            raise TemporaryFailure(_("El canal respondió con un error propio (%(status)s).") % {"status": status})
+            raise TemporaryFailure(
+                _("El canal respondió con un error propio (%(status)s).") % {"status": status}, maybe_sent=True
+            )
         if status in (401, 403):
             raise PermanentFailure(
                 _("El canal rechazó las credenciales (%(status)s). Revíselas en la configuración del canal.")
@@ -98,7 +120,7 @@ class Adapter:
         if not 200 <= status < 300:
             raise PermanentFailure(
                 _("El canal rechazó la publicación (%(status)s): %(detail)s")
-                % {"status": status, "detail": response.text[:300]}
+                % {"status": status, "detail": _error_detail(response)}
             )
         return response
 
@@ -108,6 +130,15 @@ def _retry_after(response: requests.Response) -> float | None:
         return min(float(response.headers.get("Retry-After", "")), MAX_RETRY_AFTER)
     except ValueError:
         return None
+
+
+def _error_detail(response: requests.Response) -> str:
+    """The error message of a JSON answer (Graph API `error.message`, X `detail`/`title`),
+    never the raw body: an endpoint's page could carry anything."""
+    body = _json(response)
+    error = body.get("error")
+    found = (error.get("message") if isinstance(error, dict) else error) or body.get("detail") or body.get("title")
+    return str(found)[:200] if found else _("sin detalle")
 
 
 def _json(response: requests.Response) -> dict[str, Any]:
@@ -133,6 +164,7 @@ class FacebookAdapter(Adapter):
 
     kind = ChannelKind.FACEBOOK
     limit = 63206
+    idempotent = False
     needs_account = True
     default_endpoint = "https://graph.facebook.com/v21.0"
     credential_fields = (CredentialField("page_access_token", gettext_lazy("token de acceso de la página")),)
@@ -153,6 +185,7 @@ class XAdapter(Adapter):
 
     kind = ChannelKind.X
     limit = 280
+    idempotent = False
     needs_account = True
     default_endpoint = "https://api.x.com"
     credential_fields = (CredentialField("access_token", gettext_lazy("token de acceso (OAuth 2.0)")),)
@@ -169,6 +202,15 @@ class XAdapter(Adapter):
         if not post_id:
             raise PermanentFailure(_("El canal respondió sin el identificador de la publicación."))
         return Result(external_id=post_id, url=f"https://x.com/{account.lstrip('@')}/status/{post_id}")
+
+    def length(self, text: str) -> int:
+        """X's weighted count (twitter-text v3): a link counts 23, a character of the
+        Latin, punctuation and common symbol ranges counts 1, any other (CJK, emoji) 2."""
+        total, last = 0, 0
+        for match in URL_RE.finditer(text):
+            total += _weighted(text[last : match.start()]) + 23
+            last = match.end()
+        return total + _weighted(text[last:])
 
 
 class WebhookAdapter(Adapter):
@@ -203,8 +245,20 @@ class WebhookAdapter(Adapter):
         return Result(external_id=str(answer.get("id", "") or item.key), url=url if url.startswith("http") else "")
 
 
+URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
+LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def _weighted(text: str) -> int:
+    return sum(1 if any(lo <= ord(c) <= hi for lo, hi in LIGHT_RANGES) else 2 for c in text)
+
+
 ADAPTERS: dict[str, Adapter] = {a.kind: a for a in (WebAdapter(), FacebookAdapter(), XAdapter(), WebhookAdapter())}
 
 
 def adapter_for(kind: str) -> Adapter:
     return ADAPTERS[kind]
+
+
+def text_length(kind: str, text: str) -> int:
+    return adapter_for(kind).length(text)

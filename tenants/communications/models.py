@@ -38,8 +38,13 @@ class ActionStatus(models.TextChoices):
     DISCARDED = "discarded", _("Descartada")
 
 
+# The primary key of the one settings row: the constraint below allows no other.
+SETTINGS_PK = 1
+
+
 class CommunicationSettings(models.Model):
-    """One row per municipality."""
+    """One row per municipality, with the key SETTINGS_PK, created by migration 0004 in
+    every schema: reading the settings never writes."""
 
     require_approval = models.BooleanField(
         _("las piezas necesitan aprobación antes de publicarse"),
@@ -49,6 +54,7 @@ class CommunicationSettings(models.Model):
 
     class Meta:
         verbose_name = _("configuración de comunicación")
+        constraints = [models.CheckConstraint(condition=Q(pk=SETTINGS_PK), name="comm_settings_singleton")]
 
     def __str__(self) -> str:
         return str(self.require_approval)
@@ -266,6 +272,9 @@ class Publication(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     # When a retrying row is due again; the sweep leaves it alone until then.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set (and committed) just before the request goes to the channel, cleared with its
+    # answer: a row found still marked died mid-send (services/publishing.py).
+    sending_since = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     requested_by_label = models.CharField(max_length=254, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)

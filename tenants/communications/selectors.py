@@ -8,14 +8,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from tenants.agenda import interface as agenda_interface
+from tenants.communications.adapters import text_length
 from tenants.communications.models import (
     ActionStatus,
+    Channel,
     ChannelKind,
     CommunicationAction,
     Piece,
@@ -24,6 +27,8 @@ from tenants.communications.models import (
     PublicationStatus,
     SuggestionDecision,
 )
+from tenants.communications.services.pieces import change_refused_reason, channel_limit
+from tenants.communications.services.publishing import check_publishable, text_for
 from tenants.db import current_municipality, local_today
 from tenants.initiatives import interface as initiatives_interface
 from tenants.selectors import user_names
@@ -51,7 +56,8 @@ def suggestions(today: date | None = None) -> list[Suggestion]:
     """Possible actions nobody has accepted or dismissed yet, soonest first."""
     today = today or local_today()
     start, end = today - timedelta(days=INBOX_BACK_DAYS), today + timedelta(days=INBOX_AHEAD_DAYS)
-    tz = timezone.get_current_timezone()
+    # The municipality's days, whatever zone the request (or the person) runs in.
+    tz = _local_tz()
     decided = set(SuggestionDecision.objects.values_list("source", "source_id"))
     linked: set[tuple[str, int]] = set()
     for activity_id, milestone_id, aro_id in CommunicationAction.objects.exclude(
@@ -103,9 +109,12 @@ def actions(
     hasta: date | None = None,
     q: str = "",
     editor: int | None = None,
+    publicada_desde: date | None = None,
+    publicada_hasta: date | None = None,
 ) -> QuerySet[CommunicationAction]:
     """The list's and the calendar's filters (the filter form's names). A theme or place
-    includes the ones below it."""
+    includes the ones below it. `publicada_desde`/`publicada_hasta`: first published on
+    those local days (the dashboard's "published this week")."""
     current_municipality()
     qs = CommunicationAction.objects.all()
     if estado == "abiertas":
@@ -133,6 +142,10 @@ def actions(
         )  # fmt: skip
     if editor is not None:
         qs = qs.filter(editor_id=editor)
+    if publicada_desde is not None:
+        qs = qs.filter(published_at__gte=_local_midnight(max(publicada_desde, EARLIEST)))
+    if publicada_hasta is not None:
+        qs = qs.filter(published_at__lt=_local_midnight(min(publicada_hasta, LATEST) + timedelta(days=1)))
     ids = qs.values("pk")
     return (
         CommunicationAction.objects.filter(pk__in=ids)
@@ -140,6 +153,15 @@ def actions(
         .prefetch_related("themes", "places")
         .order_by("planned_date", "pk")
     )
+
+
+def _local_tz() -> ZoneInfo:
+    return ZoneInfo(current_municipality().time_zone)
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of a local day in the municipality's time zone, as an aware moment."""
+    return datetime.combine(day, time.min, tzinfo=_local_tz())
 
 
 def status_counts() -> dict[str, int]:
@@ -207,6 +229,108 @@ def piece_by_pk(action: CommunicationAction, pk: int) -> Piece:
     return found
 
 
+def publication_by_pk(pk: int) -> Publication:
+    """A publication with its channel and piece (every member reads them, like actions)."""
+    current_municipality()
+    found = Publication.objects.select_related("channel", "piece").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# A piece on each channel: what the action's page and the API show before publishing
+
+
+@dataclass
+class ChannelBox:
+    """A piece on one channel: its publication if any, the text's length against the
+    channel's limit, and what to fix before it can be published there."""
+
+    channel: Channel
+    publication: Publication | None
+    length: int
+    limit: int | None
+    reasons: list[str] = field(default_factory=list)  # what to fix before publishing
+
+    @property
+    def in_flight(self) -> bool:
+        return self.publication is not None and self.publication.status in (
+            PublicationStatus.PENDING,
+            PublicationStatus.RETRYING,
+        )
+
+    @property
+    def published(self) -> bool:
+        return self.publication is not None and self.publication.status == PublicationStatus.PUBLISHED
+
+    @property
+    def failed(self) -> bool:
+        return self.publication is not None and self.publication.status == PublicationStatus.FAILED
+
+    @property
+    def retry_due(self) -> bool:
+        """Retrying, and its next attempt is past due: no worker took it, the editor may send it."""
+        p = self.publication
+        return (
+            p is not None
+            and p.status == PublicationStatus.RETRYING
+            and p.next_attempt_at is not None
+            and p.next_attempt_at <= timezone.now()
+        )
+
+    @property
+    def over_limit(self) -> bool:
+        return self.limit is not None and self.length > self.limit
+
+
+@dataclass
+class PieceView:
+    piece: Piece
+    images: list[PieceFile]
+    attachments: list[PieceFile]
+    boxes: list[ChannelBox]
+    # Why the piece may not change any more ("" while it may): see change_refused_reason.
+    frozen: str = ""
+
+
+def piece_boxes(piece: Piece, channels: list[Channel]) -> list[ChannelBox]:
+    """One box per channel: the given (active) ones, and any other the piece was already
+    sent to. Reads the piece's prefetched variants and publications (action_by_pk)."""
+    by_channel = {p.channel_id: p for p in piece.publications.all()}
+    known = {c.pk for c in channels}
+    shown = list(channels) + [p.channel for p in piece.publications.all() if p.channel_id not in known]
+    boxes = []
+    for channel in shown:
+        publication = by_channel.get(channel.pk)
+        text = publication.text if publication is not None and publication.text else text_for(piece, channel)
+        box = ChannelBox(channel, publication, text_length(channel.kind, text), channel_limit(channel))
+        if publication is None or publication.status == PublicationStatus.FAILED:
+            box.reasons = [m for found in check_publishable(piece, channel).values() for m in found]
+        boxes.append(box)
+    return boxes
+
+
+def piece_views(action: CommunicationAction, active: list[Channel] | None = None) -> list[PieceView]:
+    """Each piece of an action (from action_by_pk) with its files, one box per channel
+    (`active`: the active channels, read here if not given) and whether it may still change."""
+    shown = active if active is not None else channels(active_only=True)
+    return [piece_view(piece, shown) for piece in action.pieces.all()]
+
+
+def piece_view(piece: Piece, active: list[Channel] | None = None) -> PieceView:
+    """One piece (from action_by_pk) as piece_views shows it."""
+    shown = active if active is not None else channels(active_only=True)
+    files = list(piece.files.all())
+    return PieceView(
+        piece,
+        [f for f in files if f.is_image],
+        [f for f in files if not f.is_image],
+        piece_boxes(piece, shown),
+        change_refused_reason(piece.publications.all()) or "",
+    )
+
+
 def editor_names(rows: list[CommunicationAction]) -> dict[int, str]:
     return user_names({a.editor_id for a in rows if a.editor_id})
 
@@ -260,6 +384,7 @@ def news_file(piece_id: int, file_id: int) -> PieceFile:
 def results(*, activity_id: int | None = None, initiative_id: int | None = None) -> list[dict[str, Any]]:
     """Actions born of an activity or speaking for an initiative, with their published links
     and reach."""
+    current_municipality()
     qs = CommunicationAction.objects.exclude(status=ActionStatus.DISCARDED)
     if activity_id is not None:
         qs = qs.filter(activity_id=activity_id)
@@ -292,3 +417,21 @@ def results(*, activity_id: int | None = None, initiative_id: int | None = None)
             }
         )
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Channels, for the workspace pages
+
+
+def channels(*, active_only: bool = False) -> list[Channel]:
+    current_municipality()
+    qs = Channel.objects.order_by("kind", "name", "pk")
+    return list(qs.filter(is_active=True) if active_only else qs)
+
+
+def channel_by_pk(pk: int) -> Channel:
+    current_municipality()
+    found = Channel.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -16,12 +16,14 @@ from tenants.selectors import active_municipalities
 SWEEP_GRACE = timedelta(minutes=10)
 
 
-@shared_task(bind=True, name="communications.publish", max_retries=None, acks_late=True)
+@shared_task(bind=True, name="communications.publish", max_retries=None, acks_late=True, reject_on_worker_lost=True)
 def publish(self: Task, publication_id: int) -> str:
     """One attempt; a temporary failure comes back after its backoff (the attempt count in
     the row, not Celery's, decides when to give up)."""
     attempt = publishing.publication_attempt(publication_id=publication_id)
-    if attempt.retry_in is not None:
+    # Run in-process (no broker), a task cannot wait for its countdown: the row stays
+    # retrying with its next attempt due, and asking to publish again sends it then.
+    if attempt.retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=attempt.retry_in)
     return attempt.status
 

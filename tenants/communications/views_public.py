@@ -45,9 +45,11 @@ def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def news_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     found = selectors.news_file(pk, file_id)
     content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-    response = FileResponse(found.file.open("rb"), content_type=content_type)
-    disposition = "inline" if found.is_image else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{found.name.replace(chr(34), "")}"'
+    # Django writes the header (quoting, and RFC 5987 for names beyond ASCII): images show
+    # in the page, anything else downloads.
+    response = FileResponse(
+        found.file.open("rb"), content_type=content_type, as_attachment=not found.is_image, filename=found.name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -31,6 +31,7 @@ from tenants.initiatives.models import (
 )
 from tenants.initiatives.rules import Light, MilestoneFacts
 from tenants.selectors import user_names
+from tenants.structure.models import Place
 from tenants.workspace.models import AuditEvent
 
 WITHOUT_LIGHT = (Status.DRAFT, Status.SUSPENDED, Status.CANCELLED)
@@ -185,18 +186,30 @@ def initiatives(
     return qs.distinct().order_by("name")
 
 
+def place_name(pk: int) -> str | None:
+    """The name of a place a list is filtered by (None: no such place)."""
+    return Place.objects.filter(pk=pk).values_list("name", flat=True).first()
+
+
 def initiative_count() -> int:
     """How many initiatives the municipality has registered (drafts included)."""
     return Initiative.objects.count()
 
 
-def portfolio(*, light: int | None = None, **filters: Any) -> list[InitiativeState]:
-    """Every initiative (filtered) with its computed state, worst first."""
+def state_matches(state: InitiativeState, *, light: int | None = None, stale: bool = False) -> bool:
+    """The portfolio's filters on computed values (the light and "no report this cycle"). The
+    dashboard counts with this same test, so its numbers equal the filtered list's rows."""
+    return (light is None or state.light == light) and (not stale or state.stale)
+
+
+def portfolio(
+    *, light: int | None = None, stale: bool = False, today: date | None = None, **filters: Any
+) -> list[InitiativeState]:
+    """Every initiative (filtered) with its computed state, worst first. `stale`: only those
+    without a report this cycle (state.stale)."""
     rows = list(initiatives(**filters))
-    states = compute_states(rows)
-    result = [states[i.pk] for i in rows]
-    if light is not None:
-        result = [s for s in result if s.light == light]
+    states = compute_states(rows, today=today)
+    result = [states[i.pk] for i in rows if state_matches(states[i.pk], light=light, stale=stale)]
     return sorted(result, key=lambda s: (-int(s.light), s.initiative.name.lower()))
 
 
@@ -247,26 +260,39 @@ def audit_trail(initiative: Initiative, limit: int = 50) -> list[AuditEvent]:
     )
 
 
-def level_queue(level: int) -> list[tuple[Aro, InitiativeState]]:
+def awaiting_decision(level: int | None = None, *, manager: int | None = None) -> QuerySet[Aro]:
+    """Open ARO that sit at a level awaiting its decision (every level with None); `manager`:
+    only those of the initiatives this person manages (what level 1 means for a manager).
+    The level pages and their counts (here and on the dashboard) all start from this."""
+    qs = Aro.objects.filter(is_open=True, awaiting_decision=True)
+    if level is not None:
+        qs = qs.filter(level=level)
+    if manager:
+        qs = qs.filter(initiative__manager_id=manager)
+    return qs
+
+
+def level_queue(
+    level: int, *, manager: int | None = None, states: dict[int, InitiativeState] | None = None
+) -> list[tuple[Aro, InitiativeState]]:
     """What needs a decision at a level: open ARO that sit there awaiting one, with the state
-    of their initiative, highest urgency first (restrictions, then alerts, then oldest)."""
+    of their initiative, highest urgency first (restrictions, then alerts, then oldest).
+    `states`: every initiative's state when the caller has computed them (saves the queries)."""
     aros = list(
-        Aro.objects.filter(is_open=True, level=level, awaiting_decision=True)
+        awaiting_decision(level, manager=manager)
         .select_related("initiative", "milestone", "aro_type")
         .prefetch_related("movements")
     )
-    states = compute_states(list({a.initiative_id: a.initiative for a in aros}.values()))
+    if states is None or any(a.initiative_id not in states for a in aros):
+        states = compute_states(list({a.initiative_id: a.initiative for a in aros}.values()))
     order = {AroKind.RESTRICTION: 0, AroKind.ALERT: 1, AroKind.OPPORTUNITY: 2}
     aros.sort(key=lambda a: (order[AroKind(a.kind)], a.raised_on, a.pk))
     return [(a, states[a.initiative_id]) for a in aros]
 
 
-def level_counts() -> dict[int, int]:
+def level_counts(*, manager: int | None = None) -> dict[int, int]:
     counts = dict(
-        Aro.objects.filter(is_open=True, awaiting_decision=True)
-        .values("level")
-        .annotate(n=Count("pk"))
-        .values_list("level", "n")
+        awaiting_decision(manager=manager).order_by().values("level").annotate(n=Count("pk")).values_list("level", "n")
     )
     return {level: counts.get(level, 0) for level in (1, 2, 3)}
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.accounts.models import User, acting_user
+from tenants.communications import interface as communications_interface
 from tenants.db import local_today
 from tenants.forms_util import apply_errors
 from tenants.initiatives import access, forms, rules, selectors, services
@@ -43,13 +44,19 @@ def _saved(request: HttpRequest, form: Any, fn: Any, **kwargs: Any) -> Any:
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
-    filters = {
+    filters: dict[str, Any] = {
         "text": request.GET.get("q", "").strip(),
         "status": request.GET.get("estado", "") if request.GET.get("estado") in Status.values else "",
         "manager": _int(request.GET.get("gerente")),
+        # From the dashboard's map: the initiatives at one place.
+        "place": _int(request.GET.get("lugar")),
     }
+    place = selectors.place_name(filters["place"]) if filters["place"] else None
+    if filters["place"] and place is None:
+        filters["place"] = None
     light = _int(request.GET.get("semaforo"))
-    rows = selectors.portfolio(light=light if light in Light._value2member_map_ else None, **filters)
+    stale = request.GET.get("sin_reporte") == "1"
+    rows = selectors.portfolio(light=light if light in Light._value2member_map_ else None, stale=stale, **filters)
     summary = {
         lt: sum(1 for r in rows if r.light == lt) for lt in (Light.LATE, Light.AT_RISK, Light.ON_TIME, Light.DONE)
     }
@@ -57,7 +64,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "summary": summary,
         "filters": filters,
+        "place_name": place,
         "light": light,
+        "stale": stale,
         "statuses": Status.choices,
         "lights": [Light.LATE, Light.AT_RISK, Light.ON_TIME, Light.DONE, Light.NONE],
         "managers": forms.member_choices(request.municipality, blank=_("Todas las personas")),  # type: ignore[attr-defined]
@@ -100,6 +109,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "closed": initiative.programming_closed_at is not None,
         "status_form": forms.StatusForm(initiative=initiative, initial={"version": initiative.version}),
         "tab": request.GET.get("ver", "metas"),
+        "communication": communications_interface.results_for_initiative(initiative.pk),
     }
     return render(request, "initiatives/detail.html", context)
 
@@ -366,11 +376,15 @@ def level_page(request: HttpRequest, level: int) -> HttpResponse:
         raise Http404
     today = local_today()
     day = selectors.cycle_day()
+    # `?gerente=`: only the initiatives one person manages (an initiative manager's level 1).
+    manager = _int(request.GET.get("gerente"))
     context = {
         "level": AroLevel(level),
-        "queue": selectors.level_queue(level),
+        "queue": selectors.level_queue(level, manager=manager),
         "cycle": rules.cycle_dates(today, day),
-        "counts": selectors.level_counts(),
+        "counts": selectors.level_counts(manager=manager),
+        "manager": manager,
+        "manager_name": selectors.people_names([manager]).get(manager or 0, "") if manager else "",
         "acts_at": {3: access.LEVEL_ROLES[3], 2: access.LEVEL_ROLES[2]},
     }
     return render(request, "initiatives/level.html", context)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tenants import services
 from tenants.accounts.models import User, acting_user
+from tenants.dashboard.views import blocks_context as dashboard_blocks
 from tenants.forms import InvitationForm, MemberRolesForm
 from tenants.forms_util import apply_errors
 from tenants.roles import MEMBER_MANAGERS, MunicipalRole
@@ -25,6 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = request.workspace_roles  # type: ignore[attr-defined]
     role_labels = [MunicipalRole(r).label for r in sorted(roles)]
     context = {
+        # The municipal dashboard first (what each role looks at every day); the charts and
+        # the map are on its full page, /tablero/, so that the home stays light on a phone.
+        **dashboard_blocks(request),
         "municipality": municipality,
         "role_labels": role_labels,
         "can_manage_members": bool(roles & MEMBER_MANAGERS),

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
+from tenants.agenda import interface as agenda_interface
 from tenants.agenda.models import Activity
 from tenants.audit import audit
 from tenants.communications import access
 from tenants.communications.models import (
+    SETTINGS_PK,
     ActionStatus,
     CommunicationAction,
     CommunicationSettings,
@@ -24,9 +28,11 @@ from tenants.communications.models import (
     SuggestionSource,
 )
 from tenants.db import current_municipality, local_today
+from tenants.initiatives import interface as initiatives_interface
 from tenants.initiatives.models import Aro, Milestone
 from tenants.selectors import active_member_ids
 from tenants.service_utils import bump, check_date, label, lock, required
+from tenants.structure.models import Actor, Place, Theme
 from tenants.structure.validation import clean_text, collect, raise_if
 
 ACTION_FIELDS = (
@@ -50,13 +56,18 @@ PAST_DAYS, FUTURE_DAYS = 366, 731
 
 
 def settings_for_municipality() -> CommunicationSettings:
+    """The municipality's one settings row. Migration 0004 creates it in every schema (and
+    the template new municipalities are cloned from), so reading never writes; the fallback
+    only covers a schema whose row was deleted by hand."""
     current_municipality()
-    found = CommunicationSettings.objects.first()
-    return found or CommunicationSettings.objects.create()
+    found = CommunicationSettings.objects.filter(pk=SETTINGS_PK).first()
+    return found or CommunicationSettings.objects.get_or_create(pk=SETTINGS_PK)[0]
 
 
 def settings_save(*, actor: User | None, require_approval: bool) -> CommunicationSettings:
-    access.require_channel_manager(actor)
+    """Turn approval on or off. Those who approve decide it: an editor must not be able to
+    switch off the check on their own pieces."""
+    access.require_approver(actor)
     with transaction.atomic():
         row = settings_for_municipality()
         row.require_approval = bool(require_approval)
@@ -66,8 +77,10 @@ def settings_save(*, actor: User | None, require_approval: bool) -> Communicatio
     return row
 
 
-def _check_origin(errors: dict[str, list[str]], merged: dict[str, Any]) -> None:
-    """The origin's link must match its kind; a milestone or opportunity brings its initiative."""
+def _check_origin(errors: dict[str, list[str]], merged: dict[str, Any], previous: Activity | None = None) -> None:
+    """The origin's link must match its kind; a milestone or opportunity brings its initiative.
+    A private activity is no origin (`previous`: the activity the action already had, which
+    stays even if it was made private since)."""
     origin = merged.get("origin") or Origin.INSTITUTIONAL
     if origin not in Origin.values:
         errors["origin"] = [_("Elija el origen de la acción.")]
@@ -87,6 +100,10 @@ def _check_origin(errors: dict[str, list[str]], merged: dict[str, Any]) -> None:
             errors["initiative"] = [_("La iniciativa no es la de la meta intermedia u oportunidad elegida.")]
         merged["initiative"] = source.initiative
     activity: Activity | None = merged.get("activity")
+    if activity is not None and not activity.is_public and (previous is None or previous.pk != activity.pk):
+        errors["activity"] = [
+            _("Una actividad privada no puede originar una acción comunicacional: lo privado no sale de la agenda.")
+        ]
     if activity is not None and merged.get("initiative") is None and activity.initiative_id:
         merged["initiative"] = activity.initiative
 
@@ -112,7 +129,7 @@ def action_save(
         title = collect(errors, "title", required, merged.get("title"), max_length=200)
         message = collect(errors, "message", required, merged.get("message"), max_length=4000)
         audience = collect(errors, "audience", required, merged.get("audience"), max_length=300)
-        _check_origin(errors, merged)
+        _check_origin(errors, merged, current.get("activity"))
         planned = check_date(errors, "planned_date", merged.get("planned_date"))
         today = local_today()
         moved = planned is not None and (fresh is None or planned != fresh.planned_date)
@@ -235,19 +252,38 @@ def mark_published(*, action_id: int) -> None:
 # The inbox of possible actions
 
 
-def _source_object(source: str, source_id: int) -> Activity | Milestone | Aro:
+def _offered(source: str, source_id: int) -> dict[str, Any]:
+    """The source as the inbox would offer it (plain data from the agenda or initiatives),
+    or a refusal: only a public, non-cancelled activity, a milestone flagged as a
+    communication opportunity or an open communicational opportunity may become an action."""
     if source not in SuggestionSource.values:
         raise ValidationError(_("Origen de sugerencia desconocido."), code="invalid")
-    found: Activity | Milestone | Aro | None
     if source == SuggestionSource.ACTIVITY:
-        found = Activity.objects.filter(pk=source_id).first()
-    elif source == SuggestionSource.MILESTONE:
-        found = Milestone.objects.filter(pk=source_id).first()
+        row = agenda_interface.communication_source(source_id)
     else:
-        found = Aro.objects.filter(pk=source_id, kind="opportunity").first()
-    if found is None:
-        raise ValidationError(_("La sugerencia ya no existe: su origen fue borrado."), code="gone")
-    return found
+        row = initiatives_interface.communication_source(source, source_id)
+    if row is None:
+        raise ValidationError(
+            _("La sugerencia ya no existe o ya no se ofrece: su origen fue borrado o cambió."), code="gone"
+        )
+    return row
+
+
+def _check_undecided(source: str, source_id: int) -> None:
+    if SuggestionDecision.objects.filter(source=source, source_id=source_id).exists():
+        raise ValidationError(_("Otra persona ya resolvió esta sugerencia."), code="decided")
+
+
+def _check_unlinked(source: str, source_id: int) -> None:
+    """An action made by hand from the same source already answers the suggestion (the inbox
+    does not offer it either)."""
+    field = {"activity": "activity", "milestone": "milestone"}.get(source, "aro")
+    existing = CommunicationAction.objects.filter(**{field: source_id}).first()
+    if existing is not None:
+        raise ValidationError(
+            _("Ya hay una acción comunicacional de este origen: «%(title)s».") % {"title": existing.title},
+            code="linked",
+        )
 
 
 def _decide(actor: User | None, source: str, source_id: int, action: CommunicationAction | None) -> None:
@@ -261,38 +297,43 @@ def _decide(actor: User | None, source: str, source_id: int, action: Communicati
         raise ValidationError(_("Otra persona ya resolvió esta sugerencia."), code="decided") from exc
 
 
+def _active(model: type[Model], ids: list[int]) -> list[Any]:
+    """Only active structure items travel to the action; archived ones would be refused."""
+    return list(model._default_manager.filter(pk__in=ids, is_active=True).order_by("pk")) if ids else []
+
+
 def suggestion_accept(
     *, actor: User | None, source: str, source_id: int, data: Mapping[str, Any] | None = None
 ) -> CommunicationAction:
-    """Turn a possible action into an identified action, prefilled from its source."""
+    """Turn a possible action into an identified action, prefilled from its source. Only
+    what the inbox would offer: not a private or cancelled activity, an unflagged milestone,
+    another kind of ARO, nor a source already decided or already given an action."""
     access.require_editor(actor)
     with transaction.atomic():
-        obj = _source_object(source, source_id)
-        prefill: dict[str, Any] = {"origin": source, "editor_id": actor.pk if actor is not None else None}
-        if isinstance(obj, Activity):
+        row = _offered(source, source_id)
+        _check_undecided(source, source_id)
+        _check_unlinked(source, source_id)
+        prefill: dict[str, Any] = {
+            "origin": source, "editor_id": actor.pk if actor is not None else None, "title": row["title"],
+            "themes": _active(Theme, row["theme_ids"]), "places": _active(Place, row["place_ids"]),
+            "actors": _active(Actor, row["actor_ids"]),
+        }  # fmt: skip
+        if source == SuggestionSource.ACTIVITY:
+            # The local day of the municipality, whatever zone the request runs in.
+            starts_at: datetime = row["starts_at"]
             prefill |= {
-                "activity": obj, "title": obj.title, "planned_date": obj.starts_at.astimezone(
-                    timezone.get_current_timezone()).date(),
-                "themes": list(obj.themes.all()), "places": [obj.place] if obj.place else [],
-                "actors": list(obj.actors.all()),
-            }  # fmt: skip
-        elif isinstance(obj, Milestone):
+                "activity": Activity.objects.get(pk=row["id"]),
+                "planned_date": starts_at.astimezone(ZoneInfo(current_municipality().time_zone)).date(),
+            }
+        elif source == SuggestionSource.MILESTONE:
             prefill |= {
-                "milestone": obj, "title": obj.name, "planned_date": max(obj.completed_on or obj.due_date,
-                                                                         local_today()),
-                "themes": list(obj.initiative.themes.all()), "places": list(obj.places.all()),
-                "actors": list(obj.actors.all()),
-            }  # fmt: skip
+                "milestone": Milestone.objects.get(pk=row["id"]),
+                "planned_date": max(row["completed_on"] or row["due_date"], local_today()),
+            }
         else:
-            prefill |= {
-                "aro": obj, "title": obj.description[:200], "planned_date": local_today(),
-                "themes": list(obj.initiative.themes.all()), "places": list(obj.initiative.places.all()),
-            }  # fmt: skip
+            prefill |= {"aro": Aro.objects.get(pk=row["id"]), "planned_date": local_today()}
         prefill["message"] = prefill["title"]
         prefill["audience"] = _("Población del municipio")
-        # Only active structure items travel; archived ones would be refused.
-        for rel in RELATIONS:
-            prefill[rel] = [item for item in prefill.get(rel, []) if item.is_active]
         if prefill["editor_id"] is not None and not access.can_edit(actor):
             prefill["editor_id"] = None
         action = action_save(actor=actor, data={**prefill, **(data or {})})
@@ -303,7 +344,7 @@ def suggestion_accept(
 def suggestion_dismiss(*, actor: User | None, source: str, source_id: int) -> None:
     access.require_editor(actor)
     with transaction.atomic():
-        _source_object(source, source_id)
+        _offered(source, source_id)
         _decide(actor, source, source_id, None)
         audit(actor=actor, action="communication.suggestion_dismissed", object_type=source, object_id=source_id)
 

@@ -15,23 +15,29 @@ up by `communications.sweep_publications`, which re-enqueues rows left queued fo
 from __future__ import annotations
 
 import logging
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenants.accounts.models import User
 from tenants.audit import audit
 from tenants.communications import access, crypto
 from tenants.communications.adapters import (
+    Adapter,
     Outgoing,
     PermanentFailure,
+    Result,
     TemporaryFailure,
     adapter_for,
 )
@@ -44,15 +50,20 @@ from tenants.communications.models import (
     PublicationStatus,
 )
 from tenants.communications.services.actions import mark_published, settings_for_municipality
-from tenants.communications.services.channels import missing_credentials
+from tenants.communications.services.channels import check_endpoint, missing_credentials
 from tenants.communications.services.pieces import channel_limit, limit_message
-from tenants.db import current_municipality
+from tenants.db import current_municipality, current_schema
 from tenants.links import workspace_url
 from tenants.service_utils import label
 from tenants.structure.validation import clean_text, collect, raise_if
 
 log = logging.getLogger(__name__)
 IN_FLIGHT = (PublicationStatus.PENDING, PublicationStatus.RETRYING)
+# A retry message may arrive a little before the time its row records.
+NOT_DUE_SLACK = timedelta(seconds=2)
+CHECK = gettext_lazy(
+    "No se reintenta solo, para no publicar dos veces: compruebe en el canal si salió y, si no, reintente."
+)
 
 
 def max_attempts() -> int:
@@ -108,8 +119,9 @@ def check_publishable(piece: Piece, channel: Channel) -> dict[str, list[str]]:
         errors["channel"] = [_("El canal «%(channel)s» no tiene dirección de envío.") % {"channel": channel.name}]
     text = text_for(piece, channel)
     limit = channel_limit(channel)
-    if limit is not None and len(text) > limit:
-        errors["text"] = [limit_message(channel, len(text), limit)]
+    length = adapter.length(text)
+    if limit is not None and length > limit:
+        errors["text"] = [limit_message(channel, length, limit)]
     return errors
 
 
@@ -125,6 +137,11 @@ def publication_request(*, actor: User | None, piece: Piece, channel: Channel) -
                 {"channel": [_("La pieza ya está publicada en «%(channel)s».") % {"channel": channel.name}]}
             )
         if existing is not None and existing.status in IN_FLIGHT:
+            # A retry whose time has come but that no worker took (development without a
+            # broker, a lost message): asking again sends it now. Otherwise it is on its way.
+            due = existing.next_attempt_at
+            if existing.status == PublicationStatus.RETRYING and due is not None and due <= timezone.now():
+                transaction.on_commit(lambda: enqueue(existing.pk))
             return existing
         raise_if(check_publishable(piece, channel))
         publication = existing or Publication(piece=piece, channel=channel)
@@ -133,6 +150,9 @@ def publication_request(*, actor: User | None, piece: Piece, channel: Channel) -
         publication.error = ""
         publication.attempts = 0
         publication.next_attempt_at = None
+        publication.last_attempt_at = None
+        publication.sending_since = None
+        publication.requested_at = timezone.now()
         publication.requested_by_label = label(actor)
         publication.save()
         audit(
@@ -158,78 +178,170 @@ class Attempt:
     retry_in: float | None = None
 
 
+@contextmanager
+def _attempt_lock(publication_id: int) -> Iterator[bool]:
+    """A session-level advisory lock on the publication for the whole attempt, HTTP call
+    included (no transaction is held open during it). It dies with the connection, so a
+    worker killed mid-call frees it and the redelivered message can tell "another worker is
+    sending" (lock taken) from "an attempt died while sending" (lock free, row marked)."""
+    key = (zlib.crc32(current_schema().encode()) & 0x7FFFFFFF, publication_id & 0x7FFFFFFF)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        got = bool(cursor.fetchone()[0])
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def publication_attempt(*, publication_id: int) -> Attempt:
-    """One attempt, under the row's lock. Returns what happened and, for a temporary
-    failure with attempts left, in how many seconds to try again."""
+    """One attempt. Returns what happened and, for a temporary failure with attempts left,
+    in how many seconds to try again. Messages are in the municipality's language."""
+    with translation.override(current_municipality().default_language), _attempt_lock(publication_id) as got:
+        if not got:
+            return Attempt("busy")  # another worker is on it and will finish the job
+        claimed = _claim(publication_id)
+        if isinstance(claimed, Attempt):
+            return claimed
+        publication, adapter, credentials, item = claimed
+        try:
+            result = adapter.publish(
+                endpoint=publication.channel.endpoint_url, account=publication.channel.account,
+                credentials=credentials, item=item,
+            )  # fmt: skip
+        except PermanentFailure as failure:
+            return _record(publication_id, failure=failure.reason)
+        except TemporaryFailure as failure:
+            return _record(publication_id, temporary=failure, idempotent=adapter.idempotent)
+        return _record(publication_id, result=result)
+
+
+Claim = tuple[Publication, Adapter, dict[str, str], Outgoing]
+
+
+def _claim(publication_id: int) -> Attempt | Claim:
+    """Phase one, committed before anything is sent: check the row can go, count the
+    attempt and mark it as sending."""
     with transaction.atomic():
         publication = (
-            Publication.objects.select_for_update(skip_locked=True, of=("self",))
+            Publication.objects.select_for_update(of=("self",))
             .select_related("piece", "piece__action", "channel")
             .filter(pk=publication_id)
             .first()
         )
         if publication is None:
-            # Another worker holds it (it finishes the job), or it is gone.
-            return Attempt("busy")
+            return Attempt("gone")
         if publication.status not in IN_FLIGHT:
             return Attempt(publication.status)  # published, or failed and waiting for a person
+        now = timezone.now()
+        due = publication.next_attempt_at
+        if publication.status == PublicationStatus.RETRYING and due is not None and due > now + NOT_DUE_SLACK:
+            # A duplicate or early message: the retry chain that set this time comes back then.
+            return Attempt("not_due")
         piece, channel = publication.piece, publication.channel
-        publication.attempts += 1
-        publication.last_attempt_at = timezone.now()
-        retry_in: float | None = None
+        adapter = adapter_for(channel.kind)
+        if publication.sending_since is not None and not adapter.idempotent:
+            # An attempt died after it began to send: the network may have published it, and
+            # it ignores idempotency keys. Only a person can look and decide.
+            publication.sending_since = None
+            _fail(publication, _("Un intento anterior se interrumpió mientras enviaba. %(check)s") % {"check": CHECK})
+            return Attempt(publication.status)
+        if piece.action.status not in (ActionStatus.READY, ActionStatus.PUBLISHED):
+            _fail(
+                publication,
+                _("La acción pasó a «%(status)s» después de pedir la publicación; no se envió.")
+                % {"status": ActionStatus(piece.action.status).label},
+            )
+            return Attempt(publication.status)
         try:
             credentials = crypto.decrypt(channel.credentials_encrypted)
-            if not channel.is_active:
-                raise PermanentFailure(_("El canal «%(channel)s» está desactivado.") % {"channel": channel.name})
-            missing = missing_credentials(channel)
-            if missing:
-                raise PermanentFailure(_("Faltan credenciales: %(fields)s.") % {"fields": ", ".join(missing)})
-            item = Outgoing(
-                key=str(publication.key),
-                title=piece.title,
-                text=publication.text,
-                link=_web_link(piece, channel),
-                video_url=piece.video_url,
-                image_urls=[
-                    workspace_url(current_municipality(), reverse("news:file", args=[piece.pk, f.pk]))
-                    for f in piece.files.all()
-                    if f.is_image
-                ],
-            )
-            result = adapter_for(channel.kind).publish(
-                endpoint=channel.endpoint_url, account=channel.account, credentials=credentials, item=item
-            )
         except crypto.UnreadableCredentials:
             _fail(publication, _("Las credenciales guardadas no se pueden leer: vuelva a escribirlas."))
-        except PermanentFailure as failure:
-            _fail(publication, failure.reason)
-        except TemporaryFailure as failure:
-            if publication.attempts >= max_attempts():
-                _fail(
-                    publication,
-                    _("%(reason)s Se intentó %(n)s veces; reintente más tarde.")
-                    % {"reason": failure.reason, "n": publication.attempts},
-                )
-            else:
-                publication.status = PublicationStatus.RETRYING
-                publication.error = failure.reason
-                publication.save()
-                backoff = retry_base_seconds() * 2 ** (publication.attempts - 1)
-                retry_in = max(failure.retry_after or 0.0, backoff)
-                publication.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
-                publication.save(update_fields=["next_attempt_at"])
-        else:
+            return Attempt(publication.status)
+        problem = ""
+        if not channel.is_active:
+            problem = _("El canal «%(channel)s» está desactivado.") % {"channel": channel.name}
+        elif missing := missing_credentials(channel):
+            problem = _("Faltan credenciales: %(fields)s.") % {"fields": ", ".join(missing)}
+        elif channel.kind != ChannelKind.WEB and (refused := check_endpoint(channel.endpoint_url)):
+            # Checked again now: a name may resolve elsewhere than when the channel was saved.
+            problem = refused
+        if problem:
+            _fail(publication, problem)
+            return Attempt(publication.status)
+        link = _web_link(piece, channel)
+        item = Outgoing(
+            key=str(publication.key),
+            title=piece.title,
+            text=publication.text,
+            link=link,
+            video_url=piece.video_url,
+            # The images are served only once the piece is on the news page: before that
+            # their addresses would answer 404 to whoever received them.
+            image_urls=[
+                workspace_url(current_municipality(), reverse("news:file", args=[piece.pk, f.pk]))
+                for f in piece.files.all()
+                if f.is_image
+            ]
+            if link
+            else [],
+        )
+        publication.attempts += 1
+        publication.last_attempt_at = now
+        publication.sending_since = now
+        publication.save(update_fields=["attempts", "last_attempt_at", "sending_since"])
+    return publication, adapter, credentials, item
+
+
+def _record(
+    publication_id: int,
+    *,
+    result: Result | None = None,
+    failure: str = "",
+    temporary: TemporaryFailure | None = None,
+    idempotent: bool = True,
+) -> Attempt:
+    """Phase three: what the channel answered."""
+    with transaction.atomic():
+        publication = (
+            Publication.objects.select_for_update(of=("self",)).select_related("channel").get(pk=publication_id)
+        )
+        publication.sending_since = None
+        retry_in: float | None = None
+        if result is not None:
             publication.status = PublicationStatus.PUBLISHED
             publication.external_id = result.external_id[:200]
             publication.url = result.url[:500]
             publication.error = ""
+            publication.next_attempt_at = None
             publication.published_at = timezone.now()
             publication.save()
-            mark_published(action_id=piece.action_id)
+            mark_published(action_id=Piece.objects.values_list("action_id", flat=True).get(pk=publication.piece_id))
             audit(
-                actor=None, action="publication.published", object_type="piece", object_id=piece.pk,
-                channel=channel.name, url=publication.url,
+                actor=None, action="publication.published", object_type="piece", object_id=publication.piece_id,
+                channel=publication.channel.name, url=publication.url,
             )  # fmt: skip
+        elif temporary is not None and temporary.maybe_sent and not idempotent:
+            # The channel may have published it before failing to answer; a network that
+            # ignores idempotency keys would publish it twice if we tried again by ourselves.
+            _fail(publication, f"{temporary.reason} {CHECK}")
+        elif temporary is not None and publication.attempts < max_attempts():
+            backoff = retry_base_seconds() * 2 ** (publication.attempts - 1)
+            retry_in = max(temporary.retry_after or 0.0, backoff)
+            publication.status = PublicationStatus.RETRYING
+            publication.error = temporary.reason
+            publication.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
+            publication.save()
+        elif temporary is not None:
+            _fail(
+                publication,
+                _("%(reason)s Se intentó %(n)s veces; reintente más tarde.")
+                % {"reason": temporary.reason, "n": publication.attempts},
+            )
+        else:
+            _fail(publication, failure)
         return Attempt(publication.status, retry_in)
 
 

@@ -1,0 +1,44 @@
+"""Background work of the dashboard: the weekly snapshot of the portfolio.
+
+Celery beat sends `dashboard.schedule_snapshots` every hour from the public schema; it
+enqueues `dashboard.take_snapshot` inside each active municipality. Taking the snapshot is
+idempotent per cycle week (the row of the week is replaced), so the hourly run keeps the
+current week's row up to date with the latest state of the week, and the week's row freezes
+when the week ends: its last value is the portfolio as it stood at the end of that week. A
+missed run (worker down) is caught up by the next one, and a municipality that changes its
+cycle day simply starts filling the new week's row. The cost is one portfolio computation
+per municipality per hour (a few queries; see bench/initiatives.py for the big case)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from tenants.dashboard.services import snapshot_take
+from tenants.db import in_public_schema, use_municipality, use_public_schema
+from tenants.selectors import active_municipalities
+
+
+@shared_task(name="dashboard.schedule_snapshots")
+def schedule_snapshots() -> list[str]:
+    """Enqueue the snapshot inside every active municipality. Runs in the public schema;
+    returns the slugs."""
+    if not in_public_schema():
+        raise RuntimeError("dashboard.schedule_snapshots runs in the public schema")
+    sent: list[str] = []
+    try:
+        for municipality in active_municipalities():
+            # The task carries the schema the connection is in when it is sent. Nothing was
+            # written here, so there is no transaction to wait for.
+            use_municipality(municipality)
+            take_snapshot.delay()
+            sent.append(municipality.slug)
+    finally:
+        use_public_schema()
+    return sent
+
+
+@shared_task(name="dashboard.take_snapshot")
+def take_snapshot() -> str:
+    """This week's snapshot of the current municipality's portfolio; returns its week.
+    Runs in the municipality's schema (fails closed in public)."""
+    return snapshot_take().week_start.isoformat()

@@ -25,7 +25,6 @@ queries per request.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta
@@ -35,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import benchlib  # noqa: E402  (bench/ is on the path: the scripts run as files)
-from benchlib import percentile  # noqa: E402
 
 SLUG = "bench-tablero"
 DEMO_SLUG = "villa-esperanza"  # whose demo structure (places, themes, network) is loaded
@@ -202,61 +200,30 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=500)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--actions", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--db", default="sigobito_bench_dashboard", help="the throwaway database's name")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of one request per page")
+    benchlib.add_run_arguments(parser, db="sigobito_bench_dashboard")
     args = parser.parse_args()
 
-    bench_db = args.db
-    server = benchlib.create(bench_db, DEBUG="0")
+    with benchlib.django_database(args.db, keep=args.keep, DEBUG="0"):
+        from django.conf import settings
+        from django.db import connection
+        from django.test import Client
+        from initiatives import build as build_initiatives  # bench/initiatives.py
 
-    import warnings
+        from tenants.dashboard.services import snapshot_take
+        from tenants.db import local_today, use_municipality, use_public_schema
+        from tenants.roles import MunicipalRole
+        from tenants.structure.demo import load_structure
 
-    import django
-
-    # Whitenoise warns that STATIC_ROOT was never collected; the bench does not serve files.
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
-    from initiatives import build as build_initiatives  # bench/initiatives.py
-
-    from tenants import services
-    from tenants.accounts.services import user_create_or_update
-    from tenants.dashboard.services import snapshot_take
-    from tenants.db import local_today, use_municipality, use_public_schema
-    from tenants.roles import MunicipalRole
-    from tenants.structure.demo import load_structure
-
-    try:
-        t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrate: {time.perf_counter() - t0:.1f} s")
-        result = services.municipality_create(
-            actor=None,
-            name="Municipio de referencia",
+        municipality, people = benchlib.municipality_with_people(
             slug=SLUG,
-            country="CO",
-            time_zone="America/Bogota",
-            admin_email="admin@bench.test",
+            people=[
+                (MunicipalRole.MAYOR, "titular@bench.test"),
+                (MunicipalRole.AGENDA_MANAGER, "agenda@bench.test"),
+                (MunicipalRole.INITIATIVE_MANAGER, "gerente@bench.test"),
+                (MunicipalRole.INSTITUTIONAL_FOLLOW_UP, "seguimiento@bench.test"),
+                (MunicipalRole.COMMUNICATIONS_EDITOR, "comunicacion@bench.test"),
+            ],
         )
-        municipality = result.municipality
-        people = {}
-        for role, email in [
-            (MunicipalRole.MAYOR, "titular@bench.test"),
-            (MunicipalRole.AGENDA_MANAGER, "agenda@bench.test"),
-            (MunicipalRole.INITIATIVE_MANAGER, "gerente@bench.test"),
-            (MunicipalRole.INSTITUTIONAL_FOLLOW_UP, "seguimiento@bench.test"),
-            (MunicipalRole.COMMUNICATIONS_EDITOR, "comunicacion@bench.test"),
-        ]:
-            people[role] = user_create_or_update(email=email, full_name=f"Persona {role}")
-            services.membership_grant(actor=None, municipality=municipality, user=people[role], role=role)
-
         use_municipality(municipality)
         t0 = time.perf_counter()
         load_structure(slug=DEMO_SLUG, people={role: (u.full_name, u.email) for role, u in people.items()})
@@ -285,46 +252,21 @@ def main() -> None:
         use_public_schema()
         print(f"fixture in {time.perf_counter() - t0:.1f} s: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
-        storages = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
         viewers = [("mayor", MunicipalRole.MAYOR), ("communications editor", MunicipalRole.COMMUNICATIONS_EDITOR)]
-        with override_settings(STORAGES=storages):
-            for label, role in viewers:
+        with benchlib.unhashed_static():
+            for who, role in viewers:
                 client = Client(HTTP_HOST=f"{SLUG}.{settings.PLATFORM_DOMAIN}")
                 client.force_login(people[role])
                 for url in ("/", "/tablero/"):
-                    for _ in range(args.warmup):
-                        response = client.get(url)
-                        assert response.status_code == 200, (url, response.status_code)
-                    times = []
-                    for _ in range(args.runs):
-                        t0 = time.perf_counter()
-                        response = client.get(url)
-                        times.append(time.perf_counter() - t0)
-                        assert response.status_code == 200
-                    with CaptureQueriesContext(connection) as queries:
-                        client.get(url)
-                    median = statistics.median(times) * 1000
-                    verdict = "ok" if median < TARGET_MS else f"OVER the {TARGET_MS} ms target"
-                    print(
-                        f"GET {url:10} as {label:22} median {median:6.1f} ms, "
-                        f"p95 {percentile(times, 0.95) * 1000:6.1f} ms, {len(queries)} queries, "
-                        f"{len(response.content) // 1024} KiB  ({args.runs} runs; {verdict})"
+                    benchlib.measure(
+                        client,
+                        url,
+                        label=f"{url:10} as {who:22}",
+                        runs=args.runs,
+                        warmup=args.warmup,
+                        target_ms=TARGET_MS,
+                        profile=args.profile,
                     )
-                    if args.profile:
-                        import cProfile
-                        import pstats
-
-                        profiler = cProfile.Profile()
-                        profiler.enable()
-                        client.get(url)
-                        profiler.disable()
-                        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    finally:
-        if not args.keep:
-            benchlib.drop(server, bench_db)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ cached templates). Prints the median and p95 time per request and the queries pe
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -32,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import benchlib  # noqa: E402  (bench/ is on the path: the scripts run as files)
-from benchlib import percentile  # noqa: E402
 
 SLUG = "bench-iniciativas"
 TARGET_MS = 150
@@ -229,56 +227,25 @@ def main() -> None:
     parser.add_argument("--initiatives", type=int, default=50)
     parser.add_argument("--milestones", type=int, default=20)
     parser.add_argument("--weeks", type=int, default=52)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--db", default="sigobito_bench_initiatives", help="the throwaway database's name")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of one request per page")
+    benchlib.add_run_arguments(parser, db="sigobito_bench_initiatives")
     args = parser.parse_args()
 
-    bench_db = args.db
-    server = benchlib.create(bench_db, DEBUG="0")
+    with benchlib.django_database(args.db, keep=args.keep, DEBUG="0"):
+        from django.conf import settings
+        from django.db import connection
+        from django.test import Client
 
-    import warnings
+        from tenants.db import use_municipality, use_public_schema
+        from tenants.roles import MunicipalRole
 
-    import django
-
-    # Whitenoise warns that STATIC_ROOT was never collected; the bench does not serve files.
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
-
-    from tenants import services
-    from tenants.accounts.services import user_create_or_update
-    from tenants.db import use_municipality, use_public_schema
-    from tenants.roles import MunicipalRole
-
-    try:
-        t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrate: {time.perf_counter() - t0:.1f} s")
-        result = services.municipality_create(
-            actor=None,
-            name="Municipio de referencia",
+        municipality, people = benchlib.municipality_with_people(
             slug=SLUG,
-            country="CO",
-            time_zone="America/Bogota",
-            admin_email="admin@bench.test",
+            people=[
+                (MunicipalRole.MAYOR, "titular@bench.test"),
+                (MunicipalRole.INITIATIVE_MANAGER, "gerente@bench.test"),
+                (MunicipalRole.INSTITUTIONAL_FOLLOW_UP, "seguimiento@bench.test"),
+            ],
         )
-        municipality = result.municipality
-        people = {}
-        for role, email in [
-            (MunicipalRole.MAYOR, "titular@bench.test"),
-            (MunicipalRole.INITIATIVE_MANAGER, "gerente@bench.test"),
-            (MunicipalRole.INSTITUTIONAL_FOLLOW_UP, "seguimiento@bench.test"),
-        ]:
-            people[role] = user_create_or_update(email=email, full_name=f"Persona {role}")
-            services.membership_grant(actor=None, municipality=municipality, user=people[role], role=role)
-
         use_municipality(municipality)
         t0 = time.perf_counter()
         counts = build(
@@ -295,43 +262,17 @@ def main() -> None:
 
         client = Client(HTTP_HOST=f"{SLUG}.{settings.PLATFORM_DOMAIN}")
         client.force_login(people[MunicipalRole.MAYOR])
-        # Production settings hash static file names from a manifest that `collectstatic`
-        # writes at image build time; the bench serves them unhashed instead.
-        storages = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-        with override_settings(STORAGES=storages):
+        with benchlib.unhashed_static():
             for url in ("/iniciativas/", "/iniciativas/nivel/3/"):
-                for _ in range(args.warmup):
-                    response = client.get(url)
-                    assert response.status_code == 200, (url, response.status_code)
-                times = []
-                for _ in range(args.runs):
-                    t0 = time.perf_counter()
-                    response = client.get(url)
-                    times.append(time.perf_counter() - t0)
-                    assert response.status_code == 200
-                with CaptureQueriesContext(connection) as queries:
-                    client.get(url)
-                median = statistics.median(times) * 1000
-                verdict = "ok" if median < TARGET_MS else f"OVER the {TARGET_MS} ms target"
-                print(
-                    f"GET {url:24} median {median:6.1f} ms, p95 {percentile(times, 0.95) * 1000:6.1f} ms, "
-                    f"{len(queries)} queries, {len(response.content) // 1024} KiB  ({args.runs} runs; {verdict})"
+                benchlib.measure(
+                    client,
+                    url,
+                    label=f"{url:24}",
+                    runs=args.runs,
+                    warmup=args.warmup,
+                    target_ms=TARGET_MS,
+                    profile=args.profile,
                 )
-                if args.profile:
-                    import cProfile
-                    import pstats
-
-                    profiler = cProfile.Profile()
-                    profiler.enable()
-                    client.get(url)
-                    profiler.disable()
-                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    finally:
-        if not args.keep:
-            benchlib.drop(server, bench_db)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,23 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class FilterForm(forms.Form):
+    """A list's filters, in the address (GET), so a filtered list can be shared; the page
+    shows it with filter_form.html. Its ids start with "f-", apart from those of the page's
+    other forms."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("auto_id", "f-%s")
+        super().__init__(*args, **kw)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters (an invalid one is ignored, and shown as an error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+
+
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's field errors on the form fields of the same name."""
     fields = form.fields

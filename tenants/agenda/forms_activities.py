@@ -11,14 +11,20 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
-from tenants.forms_util import DATETIME_FORMAT, DateInput, DateTimeInput
+from tenants.forms_util import DATETIME_FORMAT, DateInput, DateTimeInput, FilterForm
 from tenants.initiatives.models import Initiative, Milestone
 from tenants.service_utils import EARLIEST, LATEST
-from tenants.structure.forms import Picker, PickerChoiceField, PickerSingleField, choosable
+from tenants.structure.forms import (
+    Picker,
+    PickerChoiceField,
+    PickerFilterField,
+    PickerSingleField,
+    choosable,
+    set_queryset,
+)
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
 
@@ -93,12 +99,12 @@ class ActivityForm(forms.Form):
             }  # fmt: skip
         super().__init__(*args, **kw)
         current_place = instance.place if instance else None
-        _set(self.fields["place"], choosable(Place, current_place).select_related("level"))
+        set_queryset(self.fields["place"], choosable(Place, current_place).select_related("level"))
         for name, model in (("actors", Actor), ("themes", Theme), ("participants", NetworkMember)):
             current = list(getattr(instance, name).all()) if instance else []
-            _set(self.fields[name], choosable(model, current))
-        _set(self.fields["initiative"], Initiative.objects.order_by("name"))
-        _set(
+            set_queryset(self.fields[name], choosable(model, current))
+        set_queryset(self.fields["initiative"], Initiative.objects.order_by("name"))
+        set_queryset(
             self.fields["milestone"],
             Milestone.objects.select_related("initiative").order_by("initiative__name", "position", "pk"),
         )
@@ -110,10 +116,6 @@ class ActivityForm(forms.Form):
         for name in ("actors", "themes", "participants"):
             data[name] = list(data[name])
         return data, version
-
-
-def _set(field: forms.Field, queryset: QuerySet[Any]) -> None:
-    field.queryset = queryset  # type: ignore[attr-defined]
 
 
 class ActivityStatusForm(forms.Form):
@@ -133,41 +135,17 @@ class ActivityStatusForm(forms.Form):
 VISIBILITY = [("", _("Todas")), ("publica", _("Públicas")), ("privada", _("Privadas"))]
 
 
-class ActivityFilterForm(forms.Form):
-    """The list's filters, in the address (GET), so a filtered list can be shared."""
+class ActivityFilterForm(FilterForm):
+    """The list's filters."""
 
     tipo = forms.ChoiceField(label=_("Tipo"), choices=[("", _("Todos")), *ActivityKind.choices], required=False)
     estado = forms.ChoiceField(label=_("Estado"), choices=[("", _("Todos")), *ActivityStatus.choices], required=False)
     visibilidad = forms.ChoiceField(label=_("Pública o privada"), choices=VISIBILITY, required=False)
-    tema = PickerSingleField(
-        label=_("Tema"), queryset=Theme.objects.none(), required=False, widget=Picker("themes", multiple=False),
-        empty_label=_("Todos"),
-    )  # fmt: skip
-    lugar = PickerSingleField(
-        label=_("Lugar"), queryset=Place.objects.none(), required=False, widget=Picker("places", multiple=False),
-        empty_label=_("Todos"),
-    )  # fmt: skip
-    actor = PickerSingleField(
-        label=_("Actor"), queryset=Actor.objects.none(), required=False, widget=Picker("actors", multiple=False),
-        empty_label=_("Todos"),
-    )  # fmt: skip
+    tema = PickerFilterField("themes", label=_("Tema"))
+    lugar = PickerFilterField("places", label=_("Lugar"))
+    actor = PickerFilterField("actors", label=_("Actor"))
     desde = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
     hasta = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
-
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        kw.setdefault("auto_id", "f-%s")
-        super().__init__(*args, **kw)
-        # Archived items too: the list also shows the past.
-        _set(self.fields["tema"], Theme.objects.order_by("code"))
-        _set(self.fields["lugar"], Place.objects.select_related("level").order_by("name"))
-        _set(self.fields["actor"], Actor.objects.order_by("name"))
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters (an invalid one is ignored, and shown as an error)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 def parse_start(value: str | None) -> datetime | None:

@@ -25,11 +25,11 @@ from tenants.communications.models import (
 )
 from tenants.communications.services.channels import FIXED_ENDPOINT_KINDS, custom_endpoints_allowed
 from tenants.db import local_today
-from tenants.forms_util import DateInput, VersionedForm
+from tenants.forms_util import DateInput, FilterForm, VersionedForm
 from tenants.initiatives.models import Aro, AroKind, Initiative, Milestone, Status
 from tenants.models import Municipality
 from tenants.selectors import user_names, workspace_members
-from tenants.structure.forms import Picker, PickerChoiceField, PickerSingleField, choosable
+from tenants.structure.forms import Picker, PickerChoiceField, PickerFilterField, choosable, set_queryset
 from tenants.structure.models import Actor, Place, Theme
 
 # Initiatives that no longer speak for anything new.
@@ -37,10 +37,6 @@ FINISHED = (Status.CANCELLED,)
 # Activities offered as an origin: the recent past and the coming year (an older one stays
 # selectable on the action that already has it).
 ACTIVITY_BACK_DAYS, ACTIVITY_AHEAD_DAYS = 60, 366
-
-
-def _set(field: forms.Field, queryset: QuerySet[Any]) -> None:
-    field.queryset = queryset  # type: ignore[attr-defined]
 
 
 def _keep(queryset: QuerySet[Any], current: Any) -> QuerySet[Any]:
@@ -88,20 +84,14 @@ class AroChoice(forms.ModelChoiceField):
 STATUS_FILTER = [("", _("Todas")), ("abiertas", _("Abiertas (sin cerrar ni descartar)")), *ActionStatus.choices]
 
 
-class ActionFilterForm(forms.Form):
-    """The list's filters, in the address (GET), so a filtered list can be shared."""
+class ActionFilterForm(FilterForm):
+    """The list's filters."""
 
     q = forms.CharField(label=_("Texto"), required=False, max_length=200)
     estado = forms.ChoiceField(label=_("Estado"), choices=STATUS_FILTER, required=False)
     origen = forms.ChoiceField(label=_("Origen"), choices=[("", _("Todos")), *Origin.choices], required=False)
-    tema = PickerSingleField(
-        label=_("Tema"), queryset=Theme.objects.none(), required=False, widget=Picker("themes", multiple=False),
-        empty_label=_("Todos"),
-    )  # fmt: skip
-    lugar = PickerSingleField(
-        label=_("Lugar"), queryset=Place.objects.none(), required=False, widget=Picker("places", multiple=False),
-        empty_label=_("Todos"),
-    )  # fmt: skip
+    tema = PickerFilterField("themes", label=_("Tema"))
+    lugar = PickerFilterField("places", label=_("Lugar"))
     desde = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
     hasta = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
     publicada_desde = forms.DateField(label=_("Publicada desde"), required=False, widget=DateInput())
@@ -109,20 +99,8 @@ class ActionFilterForm(forms.Form):
     # A person's actions (a user id), from a link such as the dashboard's; kept when the
     # other filters change.
     editor = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput())
-
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        kw.setdefault("auto_id", "f-%s")
-        super().__init__(*args, **kw)
-        # Archived items too: the list also shows the past.
-        _set(self.fields["tema"], Theme.objects.order_by("code"))
-        _set(self.fields["lugar"], Place.objects.select_related("level").order_by("name"))
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters (an invalid one is ignored, and shown as an error)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+    # Actions with a piece whose current version is not approved (the approvers' to-do).
+    por_aprobar = forms.BooleanField(label=_("Solo con piezas por aprobar"), required=False)
 
 
 class CalendarFilterForm(ActionFilterForm):
@@ -193,26 +171,28 @@ class ActionForm(VersionedForm):
             starts_at__date__lte=today + timedelta(days=ACTIVITY_AHEAD_DAYS),
         ).exclude(status=ActivityStatus.CANCELLED)
         current = instance.activity if instance else None
-        _set(self.fields["activity"], _keep(activities, current).order_by("starts_at", "pk"))
+        set_queryset(self.fields["activity"], _keep(activities, current).order_by("starts_at", "pk"))
         milestones = Milestone.objects.exclude(initiative__status__in=FINISHED)
-        _set(
+        set_queryset(
             self.fields["milestone"],
             _keep(milestones, instance.milestone if instance else None)
             .select_related("initiative")
             .order_by("initiative__name", "position", "pk"),
         )
         aros = Aro.objects.filter(kind=AroKind.OPPORTUNITY, is_open=True)
-        _set(
+        set_queryset(
             self.fields["aro"],
             _keep(aros, instance.aro if instance else None)
             .select_related("initiative")
             .order_by("initiative__name", "-raised_on", "pk"),
         )
         initiatives = Initiative.objects.exclude(status__in=FINISHED)
-        _set(self.fields["initiative"], _keep(initiatives, instance.initiative if instance else None).order_by("name"))
+        set_queryset(
+            self.fields["initiative"], _keep(initiatives, instance.initiative if instance else None).order_by("name")
+        )
         for name, model in (("themes", Theme), ("places", Place), ("actors", Actor)):
             linked = list(getattr(instance, name).all()) if instance else []
-            _set(self.fields[name], choosable(model, linked))
+            set_queryset(self.fields[name], choosable(model, linked))
         self.fields["editor_id"].choices = editor_choices(  # type: ignore[attr-defined]
             municipality, instance.editor_id if instance else None
         )

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -111,6 +111,7 @@ def actions(
     editor: int | None = None,
     publicada_desde: date | None = None,
     publicada_hasta: date | None = None,
+    por_aprobar: bool = False,
 ) -> QuerySet[CommunicationAction]:
     """The list's and the calendar's filters (the filter form's names). A theme or place
     includes the ones below it. `publicada_desde`/`publicada_hasta`: first published on
@@ -146,12 +147,29 @@ def actions(
         qs = qs.filter(published_at__gte=_local_midnight(max(publicada_desde, EARLIEST)))
     if publicada_hasta is not None:
         qs = qs.filter(published_at__lt=_local_midnight(min(publicada_hasta, LATEST) + timedelta(days=1)))
+    if por_aprobar:
+        qs = qs.filter(pk__in=awaiting_approval().values("action_id"))
     ids = qs.values("pk")
     return (
         CommunicationAction.objects.filter(pk__in=ids)
         .select_related("initiative")
         .prefetch_related("themes", "places")
         .order_by("planned_date", "pk")
+    )
+
+
+def awaiting_approval() -> QuerySet[Piece]:
+    """Pieces of open actions whose current version nobody approved yet, when the
+    municipality requires approval (what the mayor and the system counterpart owe)."""
+    from tenants.communications.services.actions import settings_for_municipality
+
+    if not settings_for_municipality().require_approval:
+        return Piece.objects.none()
+    return (
+        Piece.objects.exclude(action__status__in=(ActionStatus.CLOSED, ActionStatus.DISCARDED))
+        .exclude(approved_version=F("version"))
+        .select_related("action")
+        .order_by("action__planned_date", "pk")
     )
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -115,18 +117,26 @@ def suggestion_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "communications/suggestions.html", context)
 
 
-@require_POST
-def suggestion_accept(request: HttpRequest) -> HttpResponse:
+def _posted_suggestion(request: HttpRequest) -> tuple[User, str, int] | None:
+    """The editor and the suggestion (source, id) a button posts; None, with a message, when
+    the form is not valid."""
     user = _user(request)
     _editor_or_403(user)
     form = SuggestionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("La sugerencia no es válida."))
+        return None
+    return user, form.cleaned_data["source"], form.cleaned_data["source_id"]
+
+
+@require_POST
+def suggestion_accept(request: HttpRequest) -> HttpResponse:
+    posted = _posted_suggestion(request)
+    if posted is None:
         return redirect("communications:suggestions")
+    user, source, source_id = posted
     try:
-        action = services.suggestion_accept(
-            actor=user, source=form.cleaned_data["source"], source_id=form.cleaned_data["source_id"]
-        )
+        action = services.suggestion_accept(actor=user, source=source, source_id=source_id)
     except ValidationError as exc:
         _error_messages(request, exc)
         return redirect("communications:suggestions")
@@ -139,16 +149,12 @@ def suggestion_accept(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def suggestion_dismiss(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _editor_or_403(user)
-    form = SuggestionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("La sugerencia no es válida."))
+    posted = _posted_suggestion(request)
+    if posted is None:
         return redirect("communications:suggestions")
+    user, source, source_id = posted
     try:
-        services.suggestion_dismiss(
-            actor=user, source=form.cleaned_data["source"], source_id=form.cleaned_data["source_id"]
-        )
+        services.suggestion_dismiss(actor=user, source=source, source_id=source_id)
     except ValidationError as exc:
         _error_messages(request, exc)
     else:
@@ -180,6 +186,7 @@ def editorial_calendar(request: HttpRequest) -> HttpResponse:
     for key in ("mes", "vista"):
         query.pop(key, None)
     view = "lista" if request.GET.get("vista") == "lista" else "mes"
+    kept = [("mes", month.isoformat()[:7]), ("vista", view)]
     context = {
         "form": form,
         "month": month,
@@ -191,6 +198,9 @@ def editorial_calendar(request: HttpRequest) -> HttpResponse:
         "following": clamp(month + timedelta(days=32)).replace(day=1),
         "filter_query": query.urlencode(),
         "filtered": bool(filters),
+        # The filters keep the month and the view; clearing them too.
+        "filter_keep": kept,
+        "filter_clear_url": f"{reverse('communications:calendar')}?{urlencode(kept)}",
         "can_edit": access.can_edit(user),
     }
     return render(request, "communications/calendar.html", context)

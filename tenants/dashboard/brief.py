@@ -68,6 +68,7 @@ class Brief:
     overdue_tasks: Section[Task]
     communications: Section[CommunicationAction]
     suggestion_count: int
+    to_approve_count: int  # pieces waiting for the mayor's (or the counterpart's) approval
     agenda: Section[Activity]
     thermometer: int | None
     light_counts: dict[Light, int] = field(default_factory=dict)
@@ -126,6 +127,7 @@ def weekly_brief(*, user: User | None, today: date) -> Brief:
             _url("communications:list", estado="abiertas", desde=today.isoformat(), hasta=until.isoformat()),
         ),
         suggestion_count=communications.suggestion_count(),
+        to_approve_count=communications.awaiting_approval().count(),
         agenda=Section(
             first_activities,
             len(first_activities) if len(first_activities) < AGENDA_ROWS else activities.count(),

@@ -1,19 +1,17 @@
 """The mayor's weekly brief as a one-page PDF, drawn with reportlab like the mesa de metas
-(tenants/initiatives/pdf.py), with the same fonts (DejaVu Sans when installed, so accents
-and the traffic lights' icons render; Helvetica otherwise) and the same light colours."""
+(tenants/initiatives/pdf.py), with the same helpers (tenants/pdf_util.py): the same fonts
+(DejaVu Sans when installed, so accents and the traffic lights' icons render; Helvetica
+otherwise) and the same light colours."""
 
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from xml.sax.saxutils import escape
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -22,19 +20,18 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from tenants.dashboard.brief import Brief, Section
 from tenants.initiatives.models import AroKind
-from tenants.initiatives.pdf import LIGHT_COLOURS, fonts
-from tenants.initiatives.rules import Light
+from tenants.pdf_util import GRID, Writer, date_text
 
-GRID = colors.HexColor("#c9d1d9")
-SOFT = colors.HexColor("#f3f6f9")
 BLUE = colors.HexColor("#0b5394")
 TEXT_LIMIT = 150  # characters of a description; the workspace has it whole
 
 
-class _Writer:
+class _Writer(Writer):
+    newline = " "  # a compact page: each line of the brief is one paragraph
+
     def __init__(self, width: float) -> None:
+        super().__init__()
         self.width = width
-        self.fonts = fonts()
         f = self.fonts
         self.body = ParagraphStyle("body", fontName=f.regular, fontSize=8.5, leading=10.5)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=7.5, leading=9)
@@ -45,40 +42,14 @@ class _Writer:
         )  # fmt: skip
         self.bold = ParagraphStyle("bold", parent=self.body, fontName=f.bold)
 
-    def plain(self, value: str) -> str:
-        if not self.fonts.unicode:
-            return value.encode("cp1252", errors="replace").decode("cp1252")
-        return value
-
-    def text(self, value: str) -> str:
-        return escape(self.plain(value)).replace("\n", " ")
-
-    def p(self, value: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(self.text(value), style or self.body)
-
-    def strong(self, value: str) -> str:
-        """Markup of bold text (a TrueType font has no <b> of its own: name its bold face)."""
-        return f'<font name="{self.fonts.bold}">{self.text(value)}</font>'
-
-    def light(self, light: Light) -> str:
-        """Markup of a light: its icon (with a Unicode font) and its word, in its colour."""
-        icon = f"{light.icon} " if self.fonts.unicode else ""
-        colour = LIGHT_COLOURS[light].hexval()[2:]
-        return f'<font name="{self.fonts.bold}" color="#{colour}">{self.text(icon + light.label)}</font>'
-
-
-def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    return date_format(value, "SHORT_DATE_FORMAT")
-
 
 def _due(day: date, today: date) -> str:
     if day < today:
-        return _("venció el %(date)s") % {"date": _day(day)}
-    return _("vence el %(date)s") % {"date": _day(day)}
+        return _("venció el %(date)s") % {"date": date_text(day)}
+    # Not due yet and still late: an open restriction makes it so (rules.milestone_light).
+    return pgettext("fecha de vencimiento de una meta", "vence el %(date)s; tiene una restricción abierta") % {
+        "date": date_text(day)
+    }
 
 
 def _short(value: str) -> str:
@@ -128,7 +99,7 @@ def brief_pdf(brief: Brief) -> bytes:
         w.p(title, w.title),
         w.p(
             _("Semana del ciclo que empezó el %(start)s · hoy, %(today)s · agenda y comunicación hasta el %(until)s")
-            % {"start": _day(brief.week_start), "today": _day(brief.today), "until": _day(brief.until)},
+            % {"start": date_text(brief.week_start), "today": date_text(brief.today), "until": date_text(brief.until)},
             w.small,
         ),
         Spacer(1, 2 * mm),
@@ -136,21 +107,23 @@ def brief_pdf(brief: Brief) -> bytes:
     # The portfolio in one line: the lights with their icon and word, and the thermometer.
     lights = " · ".join(f"{w.light(light)} {n}" for light, n in brief.light_counts.items())
     thermo = "—" if brief.thermometer is None else f"{brief.thermometer} %"
-    story.append(
-        Paragraph(f"{w.strong(_('Cartera') + ':')} {lights} · {w.strong(_('Termómetro') + ':')} {b(thermo)}", w.body)
-    )
+    # Translated outside the f-strings: makemessages does not read inside them.
+    portfolio_label, thermometer_label = _("Cartera:"), _("Termómetro:")
+    story.append(Paragraph(f"{w.strong(portfolio_label)} {lights} · {w.strong(thermometer_label)} {b(thermo)}", w.body))
 
     # 1. What needs the mayor's decision.
     story.append(_heading(w, _("Lo que necesita su decisión: ARO en el nivel 3"), brief.decisions.count))
     lines = []
     for aro, state in brief.decisions.rows:
         kind = str(AroKind(aro.kind).label)
+        raised = _("registrada el %(date)s") % {"date": date_text(aro.raised_on)}
         line = (
             f"{w.strong(f'{kind} · {aro.aro_type}')} — {b(aro.initiative.name)} ({w.light(state.light)}, "
-            f"{b(_('registrada el %(date)s') % {'date': _day(aro.raised_on)})})<br/>{b(_short(aro.description))}"
+            f"{b(raised)})<br/>{b(_short(aro.description))}"
         )
         if aro.required_decision:
-            line += f"<br/>{w.strong(_('Decisión requerida') + ':')} {b(_short(aro.required_decision))}"
+            needed = _("Decisión requerida:")
+            line += f"<br/>{w.strong(needed)} {b(_short(aro.required_decision))}"
         lines.append(line)
     story += _rows(w, lines, brief.decisions, _("No hay ARO que esperen su decisión."))
 
@@ -163,7 +136,7 @@ def brief_pdf(brief: Brief) -> bytes:
         if nxt is not None:
             detail += " · " + _("próxima meta: %(name)s (vence el %(date)s)") % {
                 "name": nxt.milestone.name,
-                "date": _day(nxt.milestone.due_date),
+                "date": date_text(nxt.milestone.due_date),
             }
         lines.append(f"{w.light(s.light)} {w.strong(s.initiative.name)} — {b(detail)}")
     story += _rows(w, lines, brief.late_initiatives, _("Ninguna iniciativa está atrasada."))
@@ -179,7 +152,7 @@ def brief_pdf(brief: Brief) -> bytes:
     story.append(_heading(w, _("Tareas y compromisos vencidos"), brief.overdue_tasks.count))
     lines = [
         f"{w.strong(t.get_kind_display())}: {b(_short(t.description))} — "
-        + b(_("%(who)s, venció el %(date)s") % {"who": t.assignee.full_name, "date": _day(t.due_date)})
+        + b(_("%(who)s, venció el %(date)s") % {"who": t.assignee.full_name, "date": date_text(t.due_date)})
         for t in brief.overdue_tasks.rows
     ]
     story += _rows(w, lines, brief.overdue_tasks, _("No hay tareas ni compromisos vencidos."))
@@ -188,10 +161,22 @@ def brief_pdf(brief: Brief) -> bytes:
     story.append(_heading(w, _("Qué comunicar: acciones previstas"), brief.communications.count))
     lines = [
         f"{w.strong(a.title)} — "
-        + b(_("%(date)s · %(status)s") % {"date": _day(a.planned_date), "status": a.get_status_display()})
+        + b(_("%(date)s · %(status)s") % {"date": date_text(a.planned_date), "status": a.get_status_display()})
         for a in brief.communications.rows
     ]
     story += _rows(w, lines, brief.communications, _("No hay acciones de comunicación previstas."))
+    if brief.to_approve_count:
+        story.append(
+            w.p(
+                ngettext(
+                    "%(n)s pieza de comunicación espera su aprobación.",
+                    "%(n)s piezas de comunicación esperan su aprobación.",
+                    brief.to_approve_count,
+                )
+                % {"n": brief.to_approve_count},
+                w.body,
+            )
+        )
     story.append(
         w.p(
             ngettext(
@@ -209,7 +194,7 @@ def brief_pdf(brief: Brief) -> bytes:
     lines = []
     for a in brief.agenda.rows:
         where = a.place.name if a.place_id and a.place else a.address
-        line = f"{w.strong(_day(a.starts_at))} {b(a.title)} · {b(a.get_status_display())}"
+        line = f"{w.strong(date_text(a.starts_at))} {b(a.title)} · {b(a.get_status_display())}"
         if where:
             line += f" · {b(where)}"
         lines.append(line)
@@ -222,7 +207,8 @@ def brief_pdf(brief: Brief) -> bytes:
             document.leftMargin,
             7 * mm,
             w.plain(
-                _("%(name)s · resumen semanal · %(date)s") % {"name": brief.municipality, "date": _day(brief.today)}
+                _("%(name)s · resumen semanal · %(date)s")
+                % {"name": brief.municipality, "date": date_text(brief.today)}
             ),
         )
         canvas.restoreState()

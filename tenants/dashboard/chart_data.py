@@ -253,22 +253,19 @@ def milestones_chart(*, today: date) -> Chart:
     months = [_add_months(this_month, k) for k in range(-MONTHS_BACK, MONTHS_AHEAD + 1)]
     start, end = months[0], _add_months(months[-1], 1) - timedelta(days=1)
     live = Milestone.objects.exclude(initiative__status__in=WITHOUT_LIGHT)
-    due = dict(
-        live.filter(due_date__gte=start, due_date__lte=end)
-        .annotate(month=TruncMonth("due_date"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    done = dict(
-        live.filter(completed_on__gte=start, completed_on__lte=end)
-        .annotate(month=TruncMonth("completed_on"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
+
+    def per_month(field: str) -> dict[date, int]:
+        """How many of `live` have their date `field` in each month from start to end."""
+        return dict(
+            live.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+            .annotate(month=TruncMonth(field))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("pk"))
+            .values_list("month", "n")
+        )
+
+    due, done = per_month("due_date"), per_month("completed_on")
     values: list[list[float | None]] = [[due.get(m, 0), done.get(m, 0)] for m in months]
     now = MONTHS_BACK
     ahead = sum(due.get(m, 0) for m in months[now + 1 :])

@@ -210,10 +210,11 @@ def _table(
 def empty_chart(chart_id: str, title: str, message: str, table: DataTable | None = None) -> Chart:
     """The "no data yet" state: a small drawing that says so, and an empty table."""
     _check_id(chart_id)
+    empty = escape(_("Aún no hay datos"))
     svg = (
         _open(chart_id, title, message, 60)
         + f'<rect x="0.5" y="0.5" width="{WIDTH - 1}" height="59" rx="6" fill="{SOFT}" stroke="{GRID}"/>'
-        + f'<text x="{WIDTH / 2}" y="35" text-anchor="middle" fill="{MUTED}">{escape(_("Aún no hay datos"))}</text>'
+        + f'<text x="{WIDTH / 2}" y="35" text-anchor="middle" fill="{MUTED}">{empty}</text>'
         + "</svg>"
     )
     return Chart(
@@ -224,6 +225,21 @@ def empty_chart(chart_id: str, title: str, message: str, table: DataTable | None
         table=table or DataTable(caption=title, headers=[], rows=[]),
         empty=True,
     )
+
+
+def _finish(
+    out: list[str],
+    *,
+    id: str,
+    title: str,
+    summary: str,
+    table: DataTable,
+    note: str,
+    legend: list[LegendItem] | None = None,
+) -> Chart:
+    """The drawing `out` (begun by _open, every text in it escaped where it was drawn), closed."""
+    svg = mark_safe("".join(out) + "</svg>")  # noqa: S308 - escaped where drawn
+    return Chart(id=id, title=title, summary=summary, svg=svg, table=table, legend=legend or [], note=note)
 
 
 def _is_empty(values: Sequence[Sequence[float | None]]) -> bool:
@@ -277,10 +293,9 @@ def horizontal_bars(
                 f'<text x="{_n(width + 7)}" y="{_n(by + bar - 3)}" font-size="13">'
                 f"{escape(f'{s.icon} ' if s.icon else '')}{escape(fmt(value or 0))}</text>"
             )
-    out.append("</svg>")
-    return Chart(
-        id=id, title=title, summary=summary, svg=mark_safe("".join(out)), table=table,  # noqa: S308 - escaped above
-        legend=legend(id, series) if len(series) > 1 else [], note=note,
+    return _finish(
+        out, id=id, title=title, summary=summary, table=table, note=note,
+        legend=legend(id, series) if len(series) > 1 else [],
     )  # fmt: skip
 
 
@@ -399,9 +414,10 @@ def vertical_bars(
                 f'fill="{MUTED}">{escape(label)}</text>'
             )
         if all(v is None for v in row):
+            no_data = escape(_("sin datos"))
             out.append(
                 f'<text x="{_n(centre)}" y="{_n(frame.bottom - 4)}" text-anchor="middle" font-size="11" '
-                f'fill="{MUTED}">—<title>{escape(categories[i])}: {escape(_("sin datos"))}</title></text>'
+                f'fill="{MUTED}">—<title>{escape(categories[i])}: {no_data}</title></text>'
             )
             continue
         if stacked:
@@ -448,11 +464,7 @@ def vertical_bars(
                 f'<text x="{_n(x + 3)}" y="{_n(frame.top - 9)}" font-size="12" font-weight="600" '
                 f'fill="{RED}">{escape(marker_label)}</text>'
             )
-    out.append("</svg>")
-    return Chart(
-        id=id, title=title, summary=summary, svg=mark_safe("".join(out)), table=table,  # noqa: S308 - escaped above
-        legend=legend(id, series), note=note,
-    )  # fmt: skip
+    return _finish(out, id=id, title=title, summary=summary, table=table, note=note, legend=legend(id, series))
 
 
 def grouped_bars(**kwargs: object) -> Chart:
@@ -489,9 +501,10 @@ def thermometer(
     span = right - left
     fill_w = span * value / 100
     out = [_open(id, title, _desc(summary, note), height)]
+    weighted = escape(_("avance ponderado"))
     out.append(
         f'<text x="{left}" y="26" font-size="22" font-weight="700">{escape(f"{value} %")}</text>'
-        f'<text x="{left + 74}" y="26" font-size="13" fill="{MUTED}">{escape(_("avance ponderado"))}</text>'
+        f'<text x="{left + 74}" y="26" font-size="13" fill="{MUTED}">{weighted}</text>'
     )
     # Bulb and tube, outlined in ink so the empty part is visible too.
     out.append(
@@ -512,7 +525,4 @@ def thermometer(
             f'stroke="{MUTED}"/><text x="{_n(x)}" y="{tube_y + tube_h + 21}" font-size="12" '
             f'text-anchor="{anchor}" fill="{MUTED}">{tick}</text>'
         )
-    out.append("</svg>")
-    return Chart(
-        id=id, title=title, summary=summary, svg=mark_safe("".join(out)), table=table, note=note,  # noqa: S308
-    )  # fmt: skip
+    return _finish(out, id=id, title=title, summary=summary, table=table, note=note)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from tenants.accounts.models import User
 from tenants.agenda import selectors as agenda
 from tenants.agenda import selectors_activities as agenda_reads
+from tenants.communications import access as communications_access
 from tenants.communications import selectors as communications
 from tenants.dashboard.models import PortfolioSnapshot
 from tenants.initiatives import rules
@@ -110,6 +111,9 @@ class Dashboard:
     requests_late: Figure
     communication_planned: Figure
     communication_published: Figure
+    # Pieces waiting for approval (the list shows their actions); shown to approvers.
+    communication_to_approve: Figure
+    can_approve: bool
     unanswered_days: int
 
 
@@ -272,6 +276,7 @@ def dashboard(user: User | None, today: date, *, roles: Iterable[str] | None = N
     late_qs = agenda.requests(late=True)
     planned_qs = communications.actions(desde=week_first, hasta=week_last)
     published_qs = communications.actions(publicada_desde=week_first, publicada_hasta=week_last)
+    approver = bool(roles & communications_access.APPROVERS)
 
     return Dashboard(
         today=today,
@@ -299,6 +304,11 @@ def dashboard(user: User | None, today: date, *, roles: Iterable[str] | None = N
                 publicada_hasta=week_last.isoformat(),
             ),
         ),
+        communication_to_approve=Figure(
+            communications.awaiting_approval().count() if approver else 0,
+            _url("communications:list", por_aprobar=1),
+        ),
+        can_approve=approver,
         unanswered_days=agenda.unanswered_days(),
     )
 

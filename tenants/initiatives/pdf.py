@@ -1,79 +1,28 @@
-"""The mesa de metas as a PDF, drawn with reportlab (pure Python: no browser, no network).
-
-Accents and the light symbols need a Unicode font: DejaVu Sans from Debian's fonts-dejavu
-when it is there. Without it the PDF falls back to Helvetica, whose encoding is Latin-1
-(Windows-1252): accents still render, the symbols are left out and the light's word says it
-all anyway.
-"""
+"""The mesa de metas as a PDF, drawn with reportlab (fonts, colours and paragraph helpers
+in tenants/pdf_util.py)."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from tenants.initiatives.models import AroKind, AroStep
 from tenants.initiatives.report_selectors import GoalsTable, QueueItem
 from tenants.initiatives.rules import Light
-
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-# The same colours as the pages (all at least 6:1 on white), for the light's word.
-LIGHT_COLOURS = {
-    Light.LATE: colors.HexColor("#a40e26"),
-    Light.AT_RISK: colors.HexColor("#7a4a00"),
-    Light.ON_TIME: colors.HexColor("#1a6b30"),
-    Light.DONE: colors.HexColor("#0b5394"),
-    Light.NONE: colors.HexColor("#57606a"),
-}
-GRID = colors.HexColor("#c9d1d9")
-SOFT = colors.HexColor("#f3f6f9")
+from tenants.pdf_util import GRID, SOFT, Writer, date_text
 
 
-@dataclass(frozen=True)
-class Fonts:
-    regular: str
-    bold: str
-    unicode: bool
-
-
-@cache
-def fonts() -> Fonts:
-    """Register DejaVu Sans once per process; fall back to Helvetica if it is missing or
-    unreadable (a slim image without fonts still gets its PDF)."""
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            try:
-                pdfmetrics.registerFont(TTFont("SigobitoSans", str(regular)))
-                pdfmetrics.registerFont(TTFont("SigobitoSans-Bold", str(bold)))
-            except Exception:  # noqa: S112 - a damaged font file: try the next place, then Helvetica
-                continue
-            return Fonts("SigobitoSans", "SigobitoSans-Bold", unicode=True)
-    return Fonts("Helvetica", "Helvetica-Bold", unicode=False)
-
-
-class _Writer:
-    """Paragraph helpers bound to the fonts in use."""
-
+class _Writer(Writer):
     def __init__(self) -> None:
-        self.fonts = fonts()
+        super().__init__()
         f = self.fonts
         self.body = ParagraphStyle("body", fontName=f.regular, fontSize=9, leading=11.5, alignment=TA_LEFT)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10)
@@ -82,33 +31,8 @@ class _Writer:
         self.h3 = ParagraphStyle("h3", parent=self.body, fontName=f.bold, fontSize=10, leading=13)
         self.label = ParagraphStyle("label", parent=self.small, fontName=f.bold)
 
-    def plain(self, value: str) -> str:
-        """Without a Unicode font, what Latin-1 cannot draw becomes "?" rather than a box."""
-        if not self.fonts.unicode:
-            return value.encode("cp1252", errors="replace").decode("cp1252")
-        return value
-
-    def text(self, value: str) -> str:
-        """Escaped for reportlab's mini-markup (a description may hold "<" or "&")."""
-        return escape(self.plain(value)).replace("\n", "<br/>")
-
-    def p(self, value: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(self.text(value), style or self.body)
-
-    def light(self, light: Light) -> Paragraph:
-        icon = f"{light.icon} " if self.fonts.unicode else ""
-        colour = LIGHT_COLOURS[light].hexval()[2:]
-        return Paragraph(
-            f'<font name="{self.fonts.bold}" color="#{colour}">{self.text(icon + light.label)}</font>', self.body
-        )
-
-
-def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    return date_format(value, "SHORT_DATE_FORMAT")
+    def light_cell(self, light: Light) -> Paragraph:
+        return Paragraph(self.light(light), self.body)
 
 
 def _table(rows: list[list[Any]], widths: list[float], *, header: bool = True) -> Table:
@@ -137,17 +61,17 @@ def _item(w: _Writer, item: QueueItem, width: float) -> list[Any]:
     heading = _("%(kind)s · %(type)s · registrada el %(date)s") % {
         "kind": AroKind(aro.kind).label,
         "type": aro.aro_type,
-        "date": _day(aro.raised_on),
+        "date": date_text(aro.raised_on),
     }
     milestone = "—"
     if aro.milestone is not None:
         milestone = pgettext("meta", "%(name)s (vence el %(date)s)") % {
             "name": aro.milestone.name,
-            "date": _day(aro.milestone.due_date),
+            "date": date_text(aro.milestone.due_date),
         }
     facts = [
         [w.p(_("Iniciativa"), w.label), w.p(aro.initiative.name)],
-        [w.p(_("Semáforo"), w.label), w.light(state.light)],
+        [w.p(_("Semáforo"), w.label), w.light_cell(state.light)],
         [w.p(_("Termómetro"), w.label), w.p(f"{state.thermometer} %")],
         [w.p(_("Meta intermedia"), w.label), w.p(milestone)],
         [w.p(_("Tipo"), w.label), w.p(f"{AroKind(aro.kind).label} · {aro.aro_type}")],
@@ -156,14 +80,14 @@ def _item(w: _Writer, item: QueueItem, width: float) -> list[Any]:
         [w.p(_("Decisión requerida"), w.label), w.p(aro.required_decision or "—")],
     ]
     if item.milestone_state is not None:
-        facts.insert(4, [w.p(_("Semáforo de la meta"), w.label), w.light(item.milestone_state.light)])
+        facts.insert(4, [w.p(_("Semáforo de la meta"), w.label), w.light_cell(item.milestone_state.light)])
     history = [
         [w.p(_("Fecha"), w.label), w.p(_("Paso"), w.label), w.p(_("Quién"), w.label), w.p(_("Comentario"), w.label)]
     ]
     for move in item.movements:
         history.append(
             [
-                w.p(_day(move.at), w.small),
+                w.p(date_text(move.at), w.small),
                 w.p(_movement_text(move.step, move.from_level, move.to_level), w.small),
                 w.p(move.actor_label if move.actor_label != "system" else _("el sistema"), w.small),
                 w.p(move.comment or "—", w.small),
@@ -212,10 +136,10 @@ def goals_table_pdf(data: GoalsTable) -> bytes:
                 "día 3 (despacho del titular) %(d3)s. Hoy, %(today)s, es el día %(n)s del ciclo."
             )
             % {
-                "d1": _day(data.cycle[1]),
-                "d2": _day(data.cycle[2]),
-                "d3": _day(data.cycle[3]),
-                "today": _day(data.today),
+                "d1": date_text(data.cycle[1]),
+                "d2": date_text(data.cycle[2]),
+                "d3": date_text(data.cycle[3]),
+                "today": date_text(data.today),
                 "n": data.today_cycle_day,
             }
         ),
@@ -248,11 +172,11 @@ def goals_table_pdf(data: GoalsTable) -> bytes:
             [
                 w.p(s.initiative.name),
                 w.p(s.manager_name or "—"),
-                w.light(s.light),
+                w.light_cell(s.light),
                 w.p(f"{s.thermometer} %"),
                 w.p(_("Sí") if s.stale else _("No")),
                 w.p(nxt.milestone.name if nxt else "—"),
-                w.p(_day(nxt.milestone.due_date) if nxt else "—"),
+                w.p(date_text(nxt.milestone.due_date) if nxt else "—"),
             ]
         )
     if len(rows) == 1:

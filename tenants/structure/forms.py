@@ -67,6 +67,20 @@ class PickerSingleField(forms.ModelChoiceField):
         return picker_label(obj)
 
 
+class PickerFilterField(PickerSingleField):
+    """A list's filter on one theme, place or actor (`kind` as for Picker), empty for all.
+    Archived items are offered too: the list also shows the past."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        everything = {
+            "themes": Theme.objects.order_by("code"),
+            "places": Place.objects.select_related("level").order_by("name"),
+            "actors": Actor.objects.order_by("name"),
+        }
+        kwargs.setdefault("empty_label", _("Todos"))
+        super().__init__(queryset=everything[kind], required=False, widget=Picker(kind, multiple=False), **kwargs)
+
+
 def choosable(model: type[models.Model], current: Any = None) -> Any:
     """Active items, plus the ones already linked (archived items stay linked to history)."""
     queryset = model.objects.filter(is_active=True)  # type: ignore[attr-defined]

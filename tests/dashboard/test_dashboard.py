@@ -209,3 +209,30 @@ def test_the_list_filters_the_dashboard_added_show_exactly_those_items(in_alfa: 
     assert {aro.initiative.manager_id for aro, _state in mine_level.context["queue"]} == {w.manager_alfa.pk}
     assert "Asunto de nivel 1 número 0" in mine_level.content.decode()
     assert "Asunto de nivel 1 número 1" not in mine_level.content.decode()  # managed by someone else
+
+
+def test_pieces_waiting_for_approval_reach_the_approvers(in_alfa: World) -> None:
+    """The mayor learns there is something to approve without being told: the number on
+    the dashboard, the list it links to, and the brief agree; an approval clears it."""
+    from tenants.communications import services as communications_services
+    from tenants.dashboard import brief as brief_module
+    from tests.communications.conftest import make_action
+
+    w = in_alfa
+    action = make_action(w)
+    piece = communications_services.piece_save(
+        actor=w.editor_alfa, action=action, data={"kind": "web_news", "title": "Agua", "body": "Texto."}
+    )
+    today = local_today()
+    mayor = selectors.dashboard(w.mayor_alfa, today)
+    assert mayor.can_approve and mayor.communication_to_approve.count == 1
+    assert not selectors.dashboard(w.editor_alfa, today).can_approve
+    assert brief_module.weekly_brief(user=w.mayor_alfa, today=today).to_approve_count == 1
+    use_public_schema()
+    client = client_for(w.mayor_alfa, w.alfa)
+    listed = client.get(mayor.communication_to_approve.url)
+    assert listed.status_code == 200 and page_rows(listed) == 1
+    assert "pieza espera su aprobación" in unescape(client.get("/").content.decode())
+    use_municipality(w.alfa)
+    communications_services.piece_approve(actor=w.mayor_alfa, piece=piece, version=piece.version)
+    assert selectors.dashboard(w.mayor_alfa, today).communication_to_approve.count == 0

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
+from tenants import pdf_util
 from tenants.db import local_today, use_municipality, use_public_schema
 from tenants.initiatives import pdf, report_selectors, services
 from tenants.initiatives.models import Aro, AroKind, AroType, Initiative, Milestone, ProductKind
@@ -225,14 +226,14 @@ def test_goals_table_page_and_pdf_show_what_awaits_the_level(in_alfa: World) -> 
 def test_pdf_falls_back_to_helvetica_when_dejavu_is_missing(in_alfa: World, monkeypatch: pytest.MonkeyPatch) -> None:
     s = seed_alfa(in_alfa)
     services.aro_escalate(actor=None, aro=s["money"], comment="Sin fuentes Unicode")
-    monkeypatch.setattr(pdf, "FONT_DIRS", (Path("/no/such/fonts"),))
-    pdf.fonts.cache_clear()
+    monkeypatch.setattr(pdf_util, "FONT_DIRS", (Path("/no/such/fonts"),))
+    pdf_util.fonts.cache_clear()
     try:
         with translation.override("es"):
             content = pdf.goals_table_pdf(report_selectors.goals_table(2))
-        assert not pdf.fonts().unicode
+        assert not pdf_util.fonts().unicode
     finally:
-        pdf.fonts.cache_clear()
+        pdf_util.fonts.cache_clear()
     text = re.sub(r"\s+", " ", _pdf_text(content))
     assert "Falta presupuesto para la tubería" in text and "Atrasada" in text  # Latin-1 keeps the accents
 

@@ -108,6 +108,14 @@ def test_suggestion_to_published_news(server: str, browser, page, gamma, public_
     page.goto(base + "/comunicacion/canales/")
     assert _violations(page) == []
 
+    # On a phone nothing is wider than the screen (hidden labels in scrolled tables, selects).
+    page.set_viewport_size({"width": 375, "height": 812})
+    for path in ("/comunicacion/", "/comunicacion/calendario/", "/comunicacion/canales/", "/comunicacion/sugerencias/"):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # Anyone reads it on the public news page.
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:

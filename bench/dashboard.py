@@ -16,10 +16,10 @@ loaded through the services) and scales it with bulk_create: the initiatives of
 bench/initiatives.py (50 x 20 milestones, weekly reports, open ARO at every level) placed
 and themed, 2,000 activities over a year around today (public and private, a handful every
 day), 500 tasks and commitments (overdue, due soon, later, done), 200 requests in every
-state, 300 communication actions (a third published) and twelve weekly snapshots. Each page
-is requested through Django's test client as the municipality's mayor, with production
-settings (DEBUG off, cached templates). Prints the median and p95 time per request and the
-queries per request.
+state, 300 communication actions (a third published) and the weekly snapshots of this week
+and the twelve before. Each page is requested through Django's test client as the
+municipality's mayor, with production settings (DEBUG off, cached templates). Prints the
+median and p95 time per request and the queries per request.
 """
 
 from __future__ import annotations

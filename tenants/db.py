@@ -58,7 +58,12 @@ def public_tenant() -> object:
     return _conn().tenant
 
 
+def local_tz() -> ZoneInfo:
+    """The current municipality's time zone (DESIGN.md §4.11)."""
+    return ZoneInfo(current_municipality().time_zone)
+
+
 def local_today() -> date:
     """Today in the current municipality's time zone: deadlines and due dates are local
     dates, whatever the server's clock zone."""
-    return timezone.localdate(timezone.now(), ZoneInfo(current_municipality().time_zone))
+    return timezone.localdate(timezone.now(), local_tz())

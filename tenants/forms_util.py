@@ -28,6 +28,18 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format=DATETIME_FORMAT)
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time in the municipality's time zone (the request activates it), to the
+    minute. A time that does not exist or happens twice on a daylight-saving change is a
+    field error."""
+
+    input_formats = [DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DateTimeInput())
+        super().__init__(**kwargs)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -1,8 +1,9 @@
 """Small helpers every write service uses: who acted, optimistic locking, required text,
-dates within a government's horizon."""
+dates within a government's horizon, archived items not newly chosen."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -64,3 +65,14 @@ def required(value: Any, *, max_length: int) -> str:
     if not text:
         raise ValidationError(_("Este campo es obligatorio."))
     return text
+
+
+def check_not_archived(
+    errors: dict[str, list[str]], field: str, chosen: Iterable[Any], *, linked: Iterable[int | None] = ()
+) -> None:
+    """Archived actors, themes, places and people stay linked to what already pointed at them
+    (`linked`: their ids), but are not newly chosen."""
+    kept = set(linked)
+    for item in chosen:
+        if item is not None and not item.is_active and item.pk not in kept:
+            errors[field] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": item}]

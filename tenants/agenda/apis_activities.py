@@ -11,7 +11,6 @@ from typing import Any
 
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -24,13 +23,14 @@ from tenants.accounts.models import acting_user
 from tenants.agenda import selectors, services
 from tenants.agenda import selectors_activities as reads
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
-from tenants.api_fields import LocalDateTimeField
+from tenants.api_fields import LocalDateTimeField, parse
+from tenants.db import local_tz
 from tenants.initiatives.models import Initiative, Milestone
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
 
 def _local(moment: datetime) -> str:
-    return timezone.localtime(moment, selectors.local_tz()).isoformat()
+    return timezone.localtime(moment, local_tz()).isoformat()
 
 
 def _activity(a: Activity) -> dict[str, Any]:
@@ -65,14 +65,6 @@ class ActivityInput(serializers.Serializer[Any]):
     preparation_notes = serializers.CharField(required=False, allow_blank=True)
     outcome_notes = serializers.CharField(required=False, allow_blank=True)
     version = serializers.IntegerField(required=False)
-
-
-def _parse(request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": [_("Envíe un objeto JSON.")]})
-    parsed = ActivityInput(data=request.data)
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)
 
 
 def _moment(name: str, value: str | None, *, end: bool = False) -> datetime | None:
@@ -114,7 +106,7 @@ class ActivityListApi(GenericAPIView[Activity]):
 
     def post(self, request: Request) -> Response:
         user = acting_user(request)
-        data = _parse(request)
+        data = parse(ActivityInput, request)
         data.pop("version", None)
         saved, overlaps = services.activity_save(actor=user, data=data)
         body = {**_activity(saved), "overlaps": [_overlap(a) for a in reads.visible_only(user, overlaps)]}
@@ -134,7 +126,7 @@ class ActivityDetailApi(GenericAPIView[Activity]):
     def patch(self, request: Request, pk: int) -> Response:
         user = acting_user(request)
         activity = selectors.activity(user, pk)
-        data = _parse(request)
+        data = parse(ActivityInput, request)
         version = data.pop("version", None)
         saved, overlaps = services.activity_save(actor=user, data=data, activity=activity, version=version)
         return Response({**_activity(saved), "overlaps": [_overlap(a) for a in reads.visible_only(user, overlaps)]})

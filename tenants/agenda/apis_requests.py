@@ -8,10 +8,8 @@ from typing import Any
 
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
@@ -19,7 +17,7 @@ from rest_framework.response import Response
 from tenants.accounts.models import acting_user
 from tenants.agenda import access, selectors, services
 from tenants.agenda.models import Request, RequestChannel, RequestKind, RequestStatus
-from tenants.api_fields import LocalDateTimeField
+from tenants.api_fields import LocalDateTimeField, parse
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
 
@@ -71,14 +69,6 @@ def _request(
     return data
 
 
-def _parse(serializer_class: type[serializers.Serializer[Any]], request: ApiRequest) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": [_("Envíe un objeto JSON.")]})
-    parsed = serializer_class(data=request.data)
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)
-
-
 class RequestInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=RequestKind.choices)
     channel = serializers.ChoiceField(choices=RequestChannel.choices)
@@ -124,7 +114,7 @@ class RequestListApi(GenericAPIView[Request]):
         return self.get_paginated_response(rows) if page is not None else Response(rows)
 
     def post(self, request: ApiRequest) -> Response:
-        data = _parse(RequestInput, request)
+        data = parse(RequestInput, request)
         if data.get("received_at") is None:
             data.pop("received_at", None)
         saved = services.request_register(actor=acting_user(request), data=data)
@@ -175,7 +165,7 @@ class RequestTransitionApi(GenericAPIView[Request]):
 
     def post(self, request: ApiRequest, pk: int) -> Response:
         obj = selectors.request_by_pk(pk)
-        data = _parse(RequestTransitionInput, request)
+        data = parse(RequestTransitionInput, request)
         member = None
         if data.get("delegated_to") is not None:
             # An unknown id is refused by the service like a missing one.

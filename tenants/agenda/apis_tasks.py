@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from tenants.accounts.models import User, acting_user
 from tenants.agenda import access, selectors, services
 from tenants.agenda.models import Request, Task, TaskKind, TaskPriority, TaskStatus
+from tenants.api_fields import parse
 from tenants.db import local_today
 from tenants.initiatives.models import Initiative
 from tenants.structure.models import NetworkMember
@@ -54,14 +55,6 @@ class StatusInput(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
-
-
-def _parse(serializer_class: type[serializers.Serializer[Any]], request: ApiRequest) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": [_("Envíe un objeto JSON.")]})
-    parsed = serializer_class(data=request.data)
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)
 
 
 def _service_data(user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +124,7 @@ class TaskListApi(GenericAPIView[Task]):
     def post(self, request: ApiRequest) -> Response:
         user = acting_user(request)
         access.require_editor(user)
-        data = _service_data(user, _parse(TaskInput, request))
+        data = _service_data(user, parse(TaskInput, request))
         saved = _save(actor=user, data=data)
         return Response(_task(selectors.task_by_pk(saved.pk), full=True), status=status.HTTP_201_CREATED)
 
@@ -150,7 +143,7 @@ class TaskDetailApi(GenericAPIView[Task]):
         user = acting_user(request)
         task = selectors.task_by_pk(pk)
         access.require_editor(user)
-        parsed = _parse(TaskInput, request)
+        parsed = parse(TaskInput, request)
         data = _service_data(user, parsed)
         _save(actor=user, data=data, task=task, version=parsed.get("version"))
         return Response(_task(selectors.task_by_pk(pk), full=True))
@@ -167,7 +160,7 @@ class TaskStatusApi(GenericAPIView[Task]):
         user = acting_user(request)
         task = selectors.task_by_pk(pk)
         access.require_editor(user)
-        data = _parse(StatusInput, request)
+        data = parse(StatusInput, request)
         services.task_set_status(
             actor=user, task=task, status=data["status"], evidence=data["evidence"], version=data.get("version")
         )

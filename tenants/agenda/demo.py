@@ -6,14 +6,13 @@ are relative to the municipality's today, in its time zone."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from tenants.accounts.models import User
 from tenants.agenda import services
 from tenants.agenda.models import Activity, ActivityStatus, RequestStatus
-from tenants.db import current_municipality, local_today
+from tenants.db import local_today, local_tz
 from tenants.initiatives.models import Initiative
 from tenants.roles import MunicipalRole as R
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
@@ -23,8 +22,7 @@ DECLINE = "Agradecemos la invitación; el titular tiene otro compromiso ese día
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
-    tz = ZoneInfo(current_municipality().time_zone)
-    return datetime.combine(local_today() + timedelta(days=days), time(hour, minute), tzinfo=tz)
+    return datetime.combine(local_today() + timedelta(days=days), time(hour, minute), tzinfo=local_tz())
 
 
 def load_agenda(*, slug: str, people: dict[str, tuple[str, str]]) -> None:

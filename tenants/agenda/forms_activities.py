@@ -11,10 +11,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
-from tenants.forms_util import DATETIME_FORMAT, DateInput, DateTimeInput, FilterForm
+from tenants.forms_util import DateInput, FilterForm, LocalDateTimeField, VersionedForm
 from tenants.initiatives.models import Initiative, Milestone
 from tenants.service_utils import EARLIEST, LATEST
 from tenants.structure.forms import (
@@ -28,24 +29,12 @@ from tenants.structure.forms import (
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock time in the municipality's time zone, to the minute."""
-
-    input_formats = [DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", DateTimeInput())
-        super().__init__(**kwargs)
-
-
 class MilestoneField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Milestone) -> str:  # type: ignore[override]
         return f"{obj.initiative.name}: {obj.name}"
 
 
-class ActivityForm(forms.Form):
-    # The version the page was read at; a save over someone else's newer one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ActivityForm(VersionedForm):
     title = forms.CharField(label=_("Título"), max_length=200)
     kind = forms.ChoiceField(label=_("Tipo"), choices=[("", _("Elija el tipo")), *ActivityKind.choices])
     starts_at = LocalDateTimeField(label=_("Inicio"), help_text=_("Fecha y hora locales del municipio."))
@@ -85,7 +74,11 @@ class ActivityForm(forms.Form):
         help_text=_("Después de la actividad: qué se acordó, qué quedó pendiente."),
     )  # fmt: skip
 
+    RELATIONS: dict[str, type[models.Model]] = {"actors": Actor, "themes": Theme, "participants": NetworkMember}
+
     def __init__(self, *args: Any, instance: Activity | None = None, **kw: Any) -> None:
+        # Read once: the initial values and the choices both start from them.
+        linked = {name: list(getattr(instance, name).all()) if instance else [] for name in self.RELATIONS}
         if instance is not None and "initial" not in kw:
             kw["initial"] = {
                 **{
@@ -93,16 +86,13 @@ class ActivityForm(forms.Form):
                     for f in ("version", "title", "kind", "starts_at", "ends_at", "status", "is_public", "place",
                               "address", "initiative", "milestone", "preparation_notes", "outcome_notes")
                 },
-                "actors": list(instance.actors.all()),
-                "themes": list(instance.themes.all()),
-                "participants": list(instance.participants.all()),
+                **linked,
             }  # fmt: skip
         super().__init__(*args, **kw)
         current_place = instance.place if instance else None
         set_queryset(self.fields["place"], choosable(Place, current_place).select_related("level"))
-        for name, model in (("actors", Actor), ("themes", Theme), ("participants", NetworkMember)):
-            current = list(getattr(instance, name).all()) if instance else []
-            set_queryset(self.fields[name], choosable(model, current))
+        for name, model in self.RELATIONS.items():
+            set_queryset(self.fields[name], choosable(model, linked[name]))
         set_queryset(self.fields["initiative"], Initiative.objects.order_by("name"))
         set_queryset(
             self.fields["milestone"],
@@ -113,15 +103,14 @@ class ActivityForm(forms.Form):
         """What the service takes, and the version the page was read at."""
         data = dict(self.cleaned_data)
         version = data.pop("version", None)
-        for name in ("actors", "themes", "participants"):
+        for name in self.RELATIONS:
             data[name] = list(data[name])
         return data, version
 
 
-class ActivityStatusForm(forms.Form):
+class ActivityStatusForm(VersionedForm):
     """Confirm, mark as done (with what came out of it) or cancel."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     status = forms.ChoiceField(
         label=_("Nuevo estado"),
         choices=[(v, label) for v, label in ActivityStatus.choices if v != ActivityStatus.TENTATIVE],

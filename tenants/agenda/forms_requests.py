@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.agenda.models import Request, RequestChannel, RequestKind, RequestStatus
-from tenants.forms_util import DATETIME_FORMAT, DateInput, DateTimeInput, MultipleFileField, VersionedForm
+from tenants.forms_util import DateInput, LocalDateTimeField, MultipleFileField, VersionedForm
 from tenants.structure.forms import Picker, PickerChoiceField, PickerSingleField, choosable
 from tenants.structure.models import Actor, NetworkMember, Place, Theme
 
@@ -26,9 +26,7 @@ SENT_SESSION_KEY = "agenda_request_sent"
 
 
 def _datetime(**kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        widget=DateTimeInput(), input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"], required=False, **kwargs
-    )
+    return LocalDateTimeField(required=False, **kwargs)
 
 
 def _local(moment: datetime | None) -> datetime | None:

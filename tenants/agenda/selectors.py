@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
@@ -23,17 +22,13 @@ from tenants.agenda.models import (
     TaskStatus,
 )
 from tenants.agenda.services.feeds import token_hash
-from tenants.db import current_municipality, local_today
+from tenants.db import local_today, local_tz
 from tenants.structure.models import NetworkMember
 
 OPEN_TASK = (TaskStatus.PENDING, TaskStatus.IN_PROGRESS)
 UNANSWERED = (RequestStatus.RECEIVED, RequestStatus.IN_ANALYSIS)
 # "Due soon": today, tomorrow and the day after (the morning reminder and the dashboard).
 SOON_DAYS = 2
-
-
-def local_tz() -> ZoneInfo:
-    return ZoneInfo(current_municipality().time_zone)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -175,7 +170,7 @@ def task_is_overdue(task: Task, today: date | None = None) -> bool:
     return task.status in OPEN_TASK and task.due_date < (today or local_today())
 
 
-def tasks_to_remind(today: date, soon_days: int = 2) -> QuerySet[Task]:
+def tasks_to_remind(today: date, soon_days: int = SOON_DAYS) -> QuerySet[Task]:
     """Open tasks overdue or due within `soon_days`, not yet reminded today, whose
     assignee has an email address."""
     return (

@@ -1,6 +1,6 @@
-"""Reads for the activity pages and API: calendar days, the filtered list, overlaps and the
-mayor's counts. Everything starts from selectors.visible_activities, so a private activity
-never shows (not even in a count) to someone who may not see it."""
+"""Reads for the activity pages and API: calendar days, the filtered list and overlaps.
+Everything starts from selectors.visible_activities, so a private activity never shows (not
+even in a count) to someone who may not see it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from tenants.accounts.models import User
 from tenants.agenda import selectors
 from tenants.agenda.models import Activity, ActivityStatus, Request, Task
 from tenants.agenda.services.activities import overlapping
+from tenants.db import local_tz
 from tenants.service_utils import EARLIEST, LATEST
 from tenants.structure.models import Actor, Place, Theme
 
@@ -61,7 +61,7 @@ def month_grid(day: date) -> tuple[date, date]:
 def calendar_days(user: User | None, first: date, last: date, *, today: date | None = None) -> list[Day]:
     """Each local day from `first` to `last` with the visible activities that touch it
     (one that spans midnight shows on both days)."""
-    tz = selectors.local_tz()
+    tz = local_tz()
     start, _end = selectors.day_bounds(first)
     _start, end = selectors.day_bounds(last)
     found = selectors.activities_between(user, start, end)
@@ -156,15 +156,3 @@ def linked_request(activity: Activity) -> Request | None:
 
 def activity_tasks(activity: Activity) -> list[Task]:
     return list(activity.tasks.select_related("assignee").order_by("due_date", "pk"))
-
-
-def overdue_task_count(today: date) -> int:
-    """Open tasks and commitments past their due date."""
-    return selectors.tasks(only_open=True).filter(due_date__lt=today).count()
-
-
-def late_request_count(now: datetime | None = None) -> int:
-    """Requests still unanswered after the days the municipality allows."""
-    now = now or timezone.now()
-    limit = now - timedelta(days=selectors.unanswered_days())
-    return Request.objects.filter(status__in=selectors.UNANSWERED, received_at__lt=limit).count()

@@ -23,10 +23,10 @@ from django.utils import timezone, translation
 from tenants.agenda import selectors
 from tenants.agenda.models import Task
 from tenants.agenda.services.tasks import tasks_mark_reminded
-from tenants.db import current_municipality, in_public_schema, local_today, use_municipality, use_public_schema
+from tenants.db import current_municipality, local_today
 from tenants.links import workspace_url
 from tenants.models import Municipality
-from tenants.selectors import active_municipalities
+from tenants.task_utils import for_each_active_municipality
 
 REMINDER_HOUR = 7  # local time
 SOON_DAYS = selectors.SOON_DAYS  # "due soon": today, tomorrow and the day after
@@ -36,23 +36,17 @@ SOON_DAYS = selectors.SOON_DAYS  # "due soon": today, tomorrow and the day after
 def schedule_task_reminders(*, local_hour: int | None = REMINDER_HOUR) -> list[str]:
     """Enqueue the reminder inside every active municipality whose local hour is
     `local_hour` or later (None: every one). Runs in the public schema; returns the slugs."""
-    if not in_public_schema():
-        raise RuntimeError("agenda.schedule_task_reminders runs in the public schema")
     now = timezone.now()
     sent: list[str] = []
-    try:
-        for municipality in active_municipalities():
-            # From that hour on, not only at it: a late or missed hourly run still reminds
-            # that day, and the per-day mark keeps later runs from sending twice.
-            if local_hour is not None and now.astimezone(ZoneInfo(municipality.time_zone)).hour < local_hour:
-                continue
-            # The task carries the schema the connection is in when it is sent. Nothing was
-            # written here, so there is no transaction to wait for.
-            use_municipality(municipality)
+
+    def visit(municipality: Municipality) -> None:
+        # From that hour on, not only at it: a late or missed hourly run still reminds
+        # that day, and the per-day mark keeps later runs from sending twice.
+        if local_hour is None or now.astimezone(ZoneInfo(municipality.time_zone)).hour >= local_hour:
             send_task_reminders.delay()
             sent.append(municipality.slug)
-    finally:
-        use_public_schema()
+
+    for_each_active_municipality("agenda.schedule_task_reminders", visit)
     return sent
 
 

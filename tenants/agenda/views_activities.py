@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,14 +39,6 @@ PAGE_SIZE = 25
 
 def _user(request: HttpRequest) -> User:
     return acting_user(request)
-
-
-def _link(name: str, fallback: str, *args: Any) -> str:
-    """A page another part of the agenda provides; its plain address until it is wired."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
 
 
 def _when(activity: Activity) -> str:
@@ -122,10 +114,10 @@ def today_view(request: HttpRequest) -> HttpResponse:
     context = {
         "days": days,
         "today": today,
-        "overdue_tasks": reads.overdue_task_count(today),
-        "late_requests": reads.late_request_count(),
-        "tasks_url": _link("agenda:tasks", "/agenda/tareas/"),
-        "requests_url": _link("agenda:requests", "/agenda/solicitudes/"),
+        "overdue_tasks": selectors.tasks(overdue=True, today=today).count(),
+        "late_requests": selectors.requests(late=True).count(),
+        "tasks_url": reverse("agenda:tasks"),
+        "requests_url": reverse("agenda:requests"),
         "can_edit": access.can_edit(user),
     }
     return render(request, "agenda/activities/today.html", context)
@@ -163,8 +155,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "themes": list(activity.themes.all()),
         "participants": list(activity.participants.all()),
         "linked_request": linked,
-        "request_url": _link("agenda:request", f"/agenda/solicitudes/{linked.pk}/", linked.pk) if linked else "",
-        "tasks": [(t, _link("agenda:task", f"/agenda/tareas/{t.pk}/", t.pk)) for t in tasks],
+        "request_url": reverse("agenda:request", args=[linked.pk]) if linked else "",
+        "tasks": [(t, reverse("agenda:task", args=[t.pk])) for t in tasks],
         "overlaps": reads.overlaps_of(user, activity),
         "can_edit": access.can_edit(user),
         "status_form": ActivityStatusForm(initial={"version": activity.version}),
@@ -209,8 +201,7 @@ def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def activity_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     activity = selectors.activity(user, pk)
-    if not access.can_edit(user):
-        raise PermissionDenied(_("Su rol no permite cambiar la agenda."))
+    access.require_editor(user)
     form = ActivityStatusForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -57,8 +57,7 @@ def _user(request: HttpRequest) -> User:
 
 def _require_editor(request: HttpRequest) -> None:
     # The services check this too; checking first turns it into a 403 page before any work.
-    if not access.can_edit(_user(request)):
-        raise PermissionDenied(_("Su rol no permite cambiar la agenda."))
+    access.require_editor(_user(request))
 
 
 def _span(delta: timedelta) -> str:
@@ -144,7 +143,7 @@ def _action_form(to_status: str, obj: Request, data: Any = None) -> Any:
 
 
 def _detail_context(request: HttpRequest, obj: Request, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
-    now = timezone.now()
+    now, days = timezone.now(), selectors.unanswered_days()
     can_edit = access.can_edit(_user(request))
     history = list(obj.transitions.all())
     durations = selectors.request_durations(obj, now)
@@ -163,8 +162,8 @@ def _detail_context(request: HttpRequest, obj: Request, bound: tuple[str, Any] |
             for step, (status, spent) in zip(history, durations, strict=True)
         ],
         "in_state": _span(now - obj.status_since),
-        "late": selectors.request_is_late(obj, now),
-        "days": selectors.unanswered_days(),
+        "late": selectors.request_is_late(obj, now, days),
+        "days": days,
         "attachments": list(obj.attachments.all()),
         "themes": list(obj.themes.all()),
         "places": list(obj.places.all()),
@@ -238,7 +237,8 @@ def request_attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
 def request_settings(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     can_edit = access.can_edit(user)
-    form = SettingsForm(initial={"unanswered_days": selectors.unanswered_days()})
+    days = selectors.unanswered_days()
+    form = SettingsForm(initial={"unanswered_days": days})
     if request.method == "POST":
         _require_editor(request)
         form = SettingsForm(request.POST)
@@ -250,7 +250,7 @@ def request_settings(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Configuración guardada."))
                 return redirect("agenda:requests")
-    context = {"form": form, "can_edit": can_edit, "days": selectors.unanswered_days()}
+    context = {"form": form, "can_edit": can_edit, "days": days}
     return render(request, "agenda/requests/settings.html", context, status=400 if request.method == "POST" else 200)
 
 

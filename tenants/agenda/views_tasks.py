@@ -150,9 +150,7 @@ def _detail(
 ) -> HttpResponse:
     user = _user(request)
     # A private activity's title is for those who may see the activity, not every member.
-    activity_shown = (
-        task.activity_id is not None and selectors.visible_activities(user).filter(pk=task.activity_id).exists()
-    )
+    activity_shown = selectors.activity_visible(user, task.activity_id)
     allowed = TRANSITIONS[task.status]
     context = {
         "task": task,

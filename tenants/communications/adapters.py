@@ -92,16 +92,15 @@ class Adapter:
         headers = {"Idempotency-Key": key, "User-Agent": "SIGOBito-Comunidad/1.0", **kwargs.pop("headers", {})}
         try:
             response = requests.post(url, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False, **kwargs)
-        except requests.ConnectTimeout as exc:
+        except requests.ConnectTimeout as exc:  # a Timeout too, but nothing was sent yet
             raise TemporaryFailure(_("No se pudo conectar con el canal: %(e)s") % {"e": type(exc).__name__}) from exc
         except requests.Timeout as exc:
             raise TemporaryFailure(
                 _("El canal no respondió en %(s)s segundos.") % {"s": f"{TIMEOUT_SECONDS:g}"}, maybe_sent=True
             ) from exc
-        except requests.ConnectionError as exc:
-            # Refused or unreachable before the request went out.
-            raise TemporaryFailure(_("No se pudo conectar con el canal: %(e)s") % {"e": type(exc).__name__}) from exc
         except requests.RequestException as exc:
+            # Refused or unreachable before the request went out (ConnectionError), or another
+            # failure of the request itself.
             raise TemporaryFailure(_("No se pudo conectar con el canal: %(e)s") % {"e": type(exc).__name__}) from exc
         status = response.status_code
         if status == 429:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenants.accounts.models import acting_user
+from tenants.api_fields import parse
 from tenants.communications import access, selectors, services
 from tenants.communications.forms import ActionFilterForm
 from tenants.communications.models import CommunicationAction
@@ -24,7 +25,6 @@ from tenants.communications.serializers import (
     ActionStatusInput,
     SuggestionDecisionInput,
     action_json,
-    parse,
     suggestion_json,
 )
 

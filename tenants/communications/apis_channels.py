@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenants.accounts.models import acting_user
+from tenants.api_fields import parse
 from tenants.communications import access, selectors, services
 from tenants.communications.models import Channel
-from tenants.communications.serializers import ChannelInput, channel_json, parse
+from tenants.communications.serializers import ChannelInput, channel_json
 
 
 class ChannelListApi(GenericAPIView[Channel]):

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenants.accounts.models import acting_user
+from tenants.api_fields import parse
 from tenants.communications import access, selectors, services
 from tenants.communications.models import Piece, Publication
 from tenants.communications.serializers import (
@@ -20,7 +21,6 @@ from tenants.communications.serializers import (
     PiecePublishInput,
     PieceVariantInput,
     PublicationReachInput,
-    parse,
     piece_json,
     publication_json,
 )
@@ -29,8 +29,7 @@ from tenants.communications.serializers import (
 def piece_answer(pk: int, pid: int, *, code: int = status.HTTP_200_OK) -> Response:
     """A piece as it is now, with its files, per-channel texts and publications, and how it
     stands on each active channel (length, limit, what is missing), as its page shows."""
-    piece = selectors.piece_by_pk(selectors.action_by_pk(pk), pid)
-    return Response(piece_json(selectors.piece_view(piece)), status=code)
+    return Response(piece_json(selectors.piece_view(_piece(pk, pid))), status=code)
 
 
 def _piece(pk: int, pid: int) -> Piece:

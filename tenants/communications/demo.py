@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.test.utils import override_settings
@@ -33,7 +32,7 @@ from tenants.communications.models import (
     PublicationStatus,
 )
 from tenants.communications.services.publishing import max_attempts
-from tenants.db import current_municipality, local_today
+from tenants.db import local_today, local_tz
 from tenants.initiatives.models import Aro, AroKind
 from tenants.roles import MunicipalRole as R
 from tenants.structure.models import Place, Theme
@@ -89,7 +88,7 @@ def load_communications(*, slug: str, people: dict[str, tuple[str, str]]) -> Non
     # by the operator who loads the demo rather than by a channel manager: they are allowed
     # as in development (services/channels.py, check_endpoint).
     with (
-        timezone.override(ZoneInfo(current_municipality().time_zone)),
+        timezone.override(local_tz()),
         override_settings(COMMUNICATIONS_ALLOW_CUSTOM_ENDPOINTS=True),
         transaction.atomic(),
     ):

@@ -8,9 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,9 +26,10 @@ from tenants.communications.models import (
     PublicationStatus,
     SuggestionDecision,
 )
-from tenants.communications.services.pieces import change_refused_reason, channel_limit
+from tenants.communications.services.actions import settings_for_municipality
+from tenants.communications.services.pieces import IN_FLIGHT, change_refused_reason, channel_limit
 from tenants.communications.services.publishing import check_publishable, text_for
-from tenants.db import current_municipality, local_today
+from tenants.db import current_municipality, local_today, local_tz
 from tenants.initiatives import interface as initiatives_interface
 from tenants.selectors import user_names
 from tenants.service_utils import EARLIEST, LATEST
@@ -57,7 +57,7 @@ def suggestions(today: date | None = None) -> list[Suggestion]:
     today = today or local_today()
     start, end = today - timedelta(days=INBOX_BACK_DAYS), today + timedelta(days=INBOX_AHEAD_DAYS)
     # The municipality's days, whatever zone the request (or the person) runs in.
-    tz = _local_tz()
+    tz = local_tz()
     decided = set(SuggestionDecision.objects.values_list("source", "source_id"))
     linked: set[tuple[str, int]] = set()
     for activity_id, milestone_id, aro_id in CommunicationAction.objects.exclude(
@@ -161,8 +161,6 @@ def actions(
 def awaiting_approval() -> QuerySet[Piece]:
     """Pieces of open actions whose current version nobody approved yet, when the
     municipality requires approval (what the mayor and the system counterpart owe)."""
-    from tenants.communications.services.actions import settings_for_municipality
-
     if not settings_for_municipality().require_approval:
         return Piece.objects.none()
     return (
@@ -173,19 +171,15 @@ def awaiting_approval() -> QuerySet[Piece]:
     )
 
 
-def _local_tz() -> ZoneInfo:
-    return ZoneInfo(current_municipality().time_zone)
-
-
 def _local_midnight(day: date) -> datetime:
     """The start of a local day in the municipality's time zone, as an aware moment."""
-    return datetime.combine(day, time.min, tzinfo=_local_tz())
+    return datetime.combine(day, time.min, tzinfo=local_tz())
 
 
 def status_counts() -> dict[str, int]:
     counts = dict.fromkeys(ActionStatus.values, 0)
-    for status in CommunicationAction.objects.values_list("status", flat=True):
-        counts[status] += 1
+    for status, n in CommunicationAction.objects.values_list("status").annotate(n=Count("pk")).order_by():
+        counts[status] = n
     return counts
 
 
@@ -273,10 +267,7 @@ class ChannelBox:
 
     @property
     def in_flight(self) -> bool:
-        return self.publication is not None and self.publication.status in (
-            PublicationStatus.PENDING,
-            PublicationStatus.RETRYING,
-        )
+        return self.publication is not None and self.publication.status in IN_FLIGHT
 
     @property
     def published(self) -> bool:
@@ -312,9 +303,10 @@ class PieceView:
     frozen: str = ""
 
 
-def piece_boxes(piece: Piece, channels: list[Channel]) -> list[ChannelBox]:
+def piece_boxes(piece: Piece, channels: list[Channel], require_approval: bool) -> list[ChannelBox]:
     """One box per channel: the given (active) ones, and any other the piece was already
-    sent to. Reads the piece's prefetched variants and publications (action_by_pk)."""
+    sent to. Reads the piece's prefetched variants and publications (action_by_pk);
+    `require_approval`: the municipality's setting, read once for the whole page."""
     by_channel = {p.channel_id: p for p in piece.publications.all()}
     known = {c.pk for c in channels}
     shown = list(channels) + [p.channel for p in piece.publications.all() if p.channel_id not in known]
@@ -324,27 +316,35 @@ def piece_boxes(piece: Piece, channels: list[Channel]) -> list[ChannelBox]:
         text = publication.text if publication is not None and publication.text else text_for(piece, channel)
         box = ChannelBox(channel, publication, text_length(channel.kind, text), channel_limit(channel))
         if publication is None or publication.status == PublicationStatus.FAILED:
-            box.reasons = [m for found in check_publishable(piece, channel).values() for m in found]
+            problems = check_publishable(piece, channel, require_approval=require_approval)
+            box.reasons = [m for found in problems.values() for m in found]
         boxes.append(box)
     return boxes
 
 
-def piece_views(action: CommunicationAction, active: list[Channel] | None = None) -> list[PieceView]:
+def piece_views(
+    action: CommunicationAction, active: list[Channel] | None = None, require_approval: bool | None = None
+) -> list[PieceView]:
     """Each piece of an action (from action_by_pk) with its files, one box per channel
-    (`active`: the active channels, read here if not given) and whether it may still change."""
+    (`active`: the active channels; `require_approval`: the municipality's setting; each
+    read here once if not given) and whether it may still change."""
     shown = active if active is not None else channels(active_only=True)
-    return [piece_view(piece, shown) for piece in action.pieces.all()]
+    if require_approval is None:
+        require_approval = settings_for_municipality().require_approval
+    return [piece_view(piece, shown, require_approval) for piece in action.pieces.all()]
 
 
-def piece_view(piece: Piece, active: list[Channel] | None = None) -> PieceView:
+def piece_view(piece: Piece, active: list[Channel] | None = None, require_approval: bool | None = None) -> PieceView:
     """One piece (from action_by_pk) as piece_views shows it."""
     shown = active if active is not None else channels(active_only=True)
+    if require_approval is None:
+        require_approval = settings_for_municipality().require_approval
     files = list(piece.files.all())
     return PieceView(
         piece,
         [f for f in files if f.is_image],
         [f for f in files if not f.is_image],
-        piece_boxes(piece, shown),
+        piece_boxes(piece, shown, require_approval),
         change_refused_reason(piece.publications.all()) or "",
     )
 

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 
 from tenants.accounts.models import User
 from tenants.agenda.selectors import visible_activities
@@ -33,7 +29,7 @@ from tenants.communications.selectors import ChannelBox, PieceView, Suggestion
 from tenants.communications.services import missing_credentials
 from tenants.communications.services.actions import TRANSITIONS
 from tenants.communications.services.pieces import channel_limit
-from tenants.db import current_municipality
+from tenants.db import local_tz
 from tenants.initiatives.models import Aro, Initiative, Milestone
 from tenants.structure.models import Actor, Place, Theme
 
@@ -44,7 +40,7 @@ STATUS_HELP = "identified, in_preparation, ready, published, closed, discarded"
 def _local(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(ZoneInfo(current_municipality().time_zone)).isoformat()
+    return moment.astimezone(local_tz()).isoformat()
 
 
 # ---------------------------------------------------------------------------------------
@@ -226,11 +222,3 @@ class ChannelInput(serializers.Serializer[Any]):
         help_text="Write-only. A field left out or empty keeps what is stored.",
     )
     version = serializers.IntegerField(required=False)
-
-
-def parse(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": [_("Envíe un objeto JSON.")]})
-    parsed = serializer_class(data=request.data, context={"request": request})
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)

@@ -10,8 +10,8 @@ from datetime import timedelta
 from celery import Task, shared_task
 
 from tenants.communications.services import publishing
-from tenants.db import in_public_schema, use_municipality, use_public_schema
-from tenants.selectors import active_municipalities
+from tenants.models import Municipality
+from tenants.task_utils import for_each_active_municipality
 
 SWEEP_GRACE = timedelta(minutes=10)
 
@@ -32,15 +32,12 @@ def publish(self: Task, publication_id: int) -> str:
 def sweep_publications() -> int:
     """From the public schema: in every active municipality, re-enqueue the publications
     still queued well after they should have been tried. Returns how many."""
-    if not in_public_schema():
-        raise RuntimeError("communications.sweep_publications runs in the public schema")
-    count = 0
-    try:
-        for municipality in active_municipalities():
-            use_municipality(municipality)
-            for publication_id in publishing.stale_publications(SWEEP_GRACE):
-                publishing.enqueue(publication_id)
-                count += 1
-    finally:
-        use_public_schema()
-    return count
+    sent: list[int] = []
+
+    def visit(_municipality: Municipality) -> None:
+        for publication_id in publishing.stale_publications(SWEEP_GRACE):
+            publishing.enqueue(publication_id)
+            sent.append(publication_id)
+
+    for_each_active_municipality("communications.sweep_publications", visit)
+    return len(sent)

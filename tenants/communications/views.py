@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,11 +55,6 @@ def _user(request: HttpRequest) -> User:
 def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def _editor_or_403(user: User) -> None:
-    if not access.can_edit(user):
-        raise PermissionDenied(_("Su rol no permite cambiar la comunicación."))
 
 
 def _with_editors(rows: list[CommunicationAction]) -> list[tuple[CommunicationAction, str]]:
@@ -121,7 +116,7 @@ def _posted_suggestion(request: HttpRequest) -> tuple[User, str, int] | None:
     """The editor and the suggestion (source, id) a button posts; None, with a message, when
     the form is not valid."""
     user = _user(request)
-    _editor_or_403(user)
+    access.require_editor(user)
     form = SuggestionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("La sugerencia no es válida."))
@@ -213,7 +208,7 @@ def editorial_calendar(request: HttpRequest) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
     instance = selectors.action_by_pk(pk) if pk else None
-    _editor_or_403(user)
+    access.require_editor(user)
     initial: dict[str, Any] | None = None
     if instance is None:
         initial = {"planned_date": local_today(), "editor_id": user.pk}
@@ -248,16 +243,17 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = access.can_edit(user)
     # The built-in news page is there from the start (migration 0002).
     channels = selectors.channels(active_only=True)
+    require_approval = services.settings_for_municipality().require_approval
     allowed = [s for s in STATUS_ORDER if s in TRANSITIONS[action.status]]
     context = {
         "action": action,
         "editor_name": selectors.editor_names([action]).get(action.editor_id or 0, ""),
-        "pieces": selectors.piece_views(action, channels),
+        "pieces": selectors.piece_views(action, channels, require_approval),
         "buttons": [(s, TRANSITION_LABELS[s]) for s in allowed if s in TRANSITION_LABELS],
         "can_close": ActionStatus.CLOSED in allowed,
         "can_discard": ActionStatus.DISCARDED in allowed,
         "is_open": action.status not in (ActionStatus.CLOSED, ActionStatus.DISCARDED),
-        "require_approval": services.settings_for_municipality().require_approval,
+        "require_approval": require_approval,
         "can_edit": can_edit,
         "can_approve": access.can_approve(user),
     }
@@ -268,7 +264,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = selectors.action_by_pk(pk)
-    _editor_or_403(user)
+    access.require_editor(user)
     form = StatusForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

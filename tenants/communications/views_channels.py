@@ -26,11 +26,6 @@ def _user(request: HttpRequest) -> User:
     return acting_user(request)
 
 
-def _manager_or_403(user: User) -> None:
-    if not access.can_manage_channels(user):
-        raise PermissionDenied(_("Su rol no permite configurar canales."))
-
-
 def channel_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     can_manage = access.can_manage_channels(user)
@@ -73,16 +68,17 @@ def _credential_errors(form: ChannelForm, exc: ValidationError) -> ValidationErr
 def channel_edit(request: HttpRequest, cid: int | None = None) -> HttpResponse:
     user = _user(request)
     instance = selectors.channel_by_pk(cid) if cid else None
-    _manager_or_403(user)
+    access.require_channel_manager(user)
     if instance is not None:
         kind = instance.kind
     else:
         kind = request.GET.get("tipo", "") if request.method == "GET" else request.POST.get("tipo", "")
-        if kind not in dict(_kinds_to_add()):
+        kinds = _kinds_to_add()
+        if kind not in dict(kinds):
             # First choose the kind: it decides which fields and credentials the form asks.
             if request.method == "POST":
                 raise Http404
-            return render(request, "communications/channel_kind.html", {"kinds": _kinds_to_add()})
+            return render(request, "communications/channel_kind.html", {"kinds": kinds})
     form = ChannelForm(request.POST or None, kind=kind, instance=instance)
     if request.method == "POST" and form.is_valid():
         data, credentials, version = form.service_data()

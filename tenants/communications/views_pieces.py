@@ -4,10 +4,8 @@ the reach it had. Thin: parse → access → service → render or redirect."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,16 +17,12 @@ from tenants.communications import access, selectors, services
 from tenants.communications.forms import PieceFileForm, PieceForm, ReachForm, VariantForm
 from tenants.communications.models import ChannelKind, CommunicationAction, Piece, PieceFile, Publication
 from tenants.communications.services.pieces import change_refused_reason, channel_limit
+from tenants.communications.views_public import file_response
 from tenants.forms_util import apply_errors
 
 
 def _user(request: HttpRequest) -> User:
     return acting_user(request)
-
-
-def _editor_or_403(user: User) -> None:
-    if not access.can_edit(user):
-        raise PermissionDenied(_("Su rol no permite cambiar la comunicación."))
 
 
 def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
@@ -80,7 +74,7 @@ def piece_edit(request: HttpRequest, pk: int, pid: int | None = None) -> HttpRes
     user = _user(request)
     action = selectors.action_by_pk(pk)
     piece = selectors.piece_by_pk(action, pid) if pid else None
-    _editor_or_403(user)
+    access.require_editor(user)
     form = PieceForm(request.POST or None, instance=piece)
     if request.method == "POST" and form.is_valid():
         data, version = form.service_data()
@@ -102,7 +96,7 @@ def piece_file_add(request: HttpRequest, pk: int, pid: int) -> HttpResponse:
     user = _user(request)
     action = selectors.action_by_pk(pk)
     piece = selectors.piece_by_pk(action, pid)
-    _editor_or_403(user)
+    access.require_editor(user)
     form = PieceFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -129,7 +123,7 @@ def piece_file_remove(request: HttpRequest, pk: int, pid: int, fid: int) -> Http
     user = _user(request)
     action = selectors.action_by_pk(pk)
     piece_file = _piece_file(selectors.piece_by_pk(action, pid), fid)
-    _editor_or_403(user)
+    access.require_editor(user)
     try:
         services.piece_file_remove(actor=user, piece_file=piece_file)
     except ValidationError as exc:
@@ -143,13 +137,7 @@ def piece_file_remove(request: HttpRequest, pk: int, pid: int, fid: int) -> Http
 def piece_file(request: HttpRequest, pk: int, pid: int, fid: int) -> FileResponse:
     """A piece's file for members (the workspace middleware already refused non-members);
     the public news page serves published ones through its own view."""
-    found = _piece_file(selectors.piece_by_pk(selectors.action_by_pk(pk), pid), fid)
-    content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-    response = FileResponse(
-        found.file.open("rb"), content_type=content_type, as_attachment=not found.is_image, filename=found.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(_piece_file(selectors.piece_by_pk(selectors.action_by_pk(pk), pid), fid))
 
 
 @require_POST
@@ -158,8 +146,7 @@ def variant_save(request: HttpRequest, pk: int, pid: int, cid: int) -> HttpRespo
     action = selectors.action_by_pk(pk)
     piece = selectors.piece_by_pk(action, pid)
     channel = selectors.channel_by_pk(cid)
-    _editor_or_403(user)
-    forms = _variant_forms(piece)
+    access.require_editor(user)
     form = VariantForm(request.POST, channel=channel, limit=channel_limit(channel))
     if form.is_valid():
         try:
@@ -169,7 +156,7 @@ def variant_save(request: HttpRequest, pk: int, pid: int, cid: int) -> HttpRespo
         else:
             messages.success(request, _("Se guardó el texto para «%(channel)s».") % {"channel": channel.name})
             return redirect("communications:piece-edit", pk=pk, pid=pid)
-    forms = [form if f.channel.pk == channel.pk else f for f in forms]
+    forms = [form if f.channel.pk == channel.pk else f for f in _variant_forms(piece)]
     return _piece_page(request, action, piece, variant_forms=forms, status=400)
 
 
@@ -178,8 +165,7 @@ def piece_approve(request: HttpRequest, pk: int, pid: int) -> HttpResponse:
     user = _user(request)
     action = selectors.action_by_pk(pk)
     piece = selectors.piece_by_pk(action, pid)
-    if not access.can_approve(user):
-        raise PermissionDenied(_("Solo el titular o la contraparte del sistema aprueban piezas."))
+    access.require_approver(user)
     # The version the approver's page showed; without it the service refuses (approval is
     # of what was read).
     raw = request.POST.get("version", "")
@@ -200,7 +186,7 @@ def publish(request: HttpRequest, pk: int, pid: int, cid: int) -> HttpResponse:
     action = selectors.action_by_pk(pk)
     piece = selectors.piece_by_pk(action, pid)
     channel = selectors.channel_by_pk(cid)
-    _editor_or_403(user)
+    access.require_editor(user)
     try:
         services.publication_request(actor=user, piece=piece, channel=channel)
     except ValidationError as exc:
@@ -226,7 +212,7 @@ def reach_save(request: HttpRequest, pk: int, pub_id: int) -> HttpResponse:
     user = _user(request)
     action = selectors.action_by_pk(pk)
     publication = _publication(action, pub_id)
-    _editor_or_403(user)
+    access.require_editor(user)
     form = ReachForm(request.POST, prefix=f"alcance-{pub_id}")
     if not form.is_valid():
         for errors in form.errors.values():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tenants.communications import selectors
-from tenants.communications.models import Piece
+from tenants.communications.models import Piece, PieceFile
 from tenants.db import current_municipality
 
 FEED_SIZE = 30
@@ -41,17 +41,20 @@ def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_safe
-def news_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
-    found = selectors.news_file(pk, file_id)
+def file_response(found: PieceFile) -> FileResponse:
+    """A piece's file, here and in the workspace. Django writes the header (quoting, and
+    RFC 5987 for names beyond ASCII): images show in the page, anything else downloads."""
     content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-    # Django writes the header (quoting, and RFC 5987 for names beyond ASCII): images show
-    # in the page, anything else downloads.
     response = FileResponse(
         found.file.open("rb"), content_type=content_type, as_attachment=not found.is_image, filename=found.name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_safe
+def news_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    return file_response(selectors.news_file(pk, file_id))
 
 
 class RssFeed(Feed):

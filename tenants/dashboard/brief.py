@@ -3,8 +3,8 @@ what to communicate and the coming days' agenda. The same data feeds the printab
 the PDF and the email sent on the cycle's day 3 (tasks_brief.py).
 
 It reuses the selectors behind the dashboard and the lists, so its figures are the ones the
-mayor finds when following a link: level-3 ARO as the level page (dashboard.selectors.
-level3_aros), late initiatives and milestones from the portfolio's computed lights, overdue
+mayor finds when following a link: level-3 ARO as the level page (initiatives.selectors.
+level_queue), late initiatives and milestones from the portfolio's computed lights, overdue
 tasks as the task list's `?vencidas=1`, the agenda as the activity list's `?desde=&hasta=`,
 and communication actions as the communication list's `?desde=&hasta=&estado=abiertas`.
 
@@ -15,10 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Generic, TypeVar
-from urllib.parse import urlencode
-
-from django.urls import NoReverseMatch, reverse
+from typing import Generic, TypeVar
 
 from tenants.accounts.models import User
 from tenants.agenda import selectors as agenda
@@ -27,6 +24,7 @@ from tenants.agenda.models import Activity, ActivityStatus, Task
 from tenants.communications import selectors as communications
 from tenants.communications.models import CommunicationAction
 from tenants.dashboard import selectors
+from tenants.dashboard.selectors import list_url
 from tenants.db import current_municipality
 from tenants.initiatives import rules
 from tenants.initiatives import selectors as initiatives
@@ -78,16 +76,6 @@ class Brief:
         return not (self.decisions.count or self.late_initiatives.count or self.late_milestones.count)
 
 
-def _url(name: str, *args: Any, **params: Any) -> str:
-    """A list's address with its filters; empty when the page is not installed."""
-    try:
-        base = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{base}?{query}" if query else base
-
-
 def weekly_brief(*, user: User | None, today: date) -> Brief:
     """The brief on `today` (the municipality's date) as `user` may see it (private
     activities); None reads as the system, which sees everything (the email to the mayor)."""
@@ -104,7 +92,8 @@ def weekly_brief(*, user: User | None, today: date) -> Brief:
         if s.light in counts:
             counts[s.light] += 1
 
-    decisions = selectors.level3_aros()
+    # The level's queue reads the lights from the portfolio just computed (no second pass).
+    decisions = initiatives.level_queue(3, states={s.initiative.pk: s for s in states})
     overdue = agenda.tasks(overdue=True, today=today)
     actions = communications.actions(estado="abiertas", desde=today, hasta=until)
     activities = agenda_reads.filtered_activities(user, desde=today, hasta=until).exclude(
@@ -117,21 +106,21 @@ def weekly_brief(*, user: User | None, today: date) -> Brief:
         week_start=rules.week_start(today, day),
         cycle=rules.cycle_dates(today, day),
         until=until,
-        decisions=Section(decisions[:ROWS], len(decisions), _url("initiatives:level", 3)),
-        late_initiatives=Section(late[:ROWS], len(late), _url("initiatives:portfolio", semaforo=int(Light.LATE))),
+        decisions=Section(decisions[:ROWS], len(decisions), list_url("initiatives:level", 3)),
+        late_initiatives=Section(late[:ROWS], len(late), list_url("initiatives:portfolio", semaforo=int(Light.LATE))),
         late_milestones=Section(late_milestones[:ROWS], len(late_milestones)),
-        overdue_tasks=Section(list(overdue[:ROWS]), overdue.count(), _url("agenda:tasks", vencidas=1)),
+        overdue_tasks=Section(list(overdue[:ROWS]), overdue.count(), list_url("agenda:tasks", vencidas=1)),
         communications=Section(
             list(actions[:ROWS]),
             actions.count(),
-            _url("communications:list", estado="abiertas", desde=today.isoformat(), hasta=until.isoformat()),
+            list_url("communications:list", estado="abiertas", desde=today.isoformat(), hasta=until.isoformat()),
         ),
         suggestion_count=communications.suggestion_count(),
         to_approve_count=communications.awaiting_approval().count(),
         agenda=Section(
             first_activities,
             len(first_activities) if len(first_activities) < AGENDA_ROWS else activities.count(),
-            _url("agenda:activities", desde=today.isoformat(), hasta=until.isoformat()),
+            list_url("agenda:activities", desde=today.isoformat(), hasta=until.isoformat()),
         ),
         thermometer=selectors.portfolio_thermometer(states),
         light_counts=counts,

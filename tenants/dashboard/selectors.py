@@ -54,8 +54,9 @@ SHORT_LIST = 5
 WORST_LIST = 8
 
 
-def _url(name: str, *args: Any, **params: Any) -> str:
-    """The address of a list with its filters (empty values left out)."""
+def list_url(name: str, *args: Any, **params: Any) -> str:
+    """The address of a list with its filters (empty values left out); the brief links with
+    it too."""
     # `is` for False: the light NONE is 0, which equals False but is a filter value.
     query = urlencode({k: v for k, v in params.items() if v is not None and v is not False and v != ""})
     base = reverse(name, args=args)
@@ -202,24 +203,19 @@ def _portfolio_block(states: list[InitiativeState], manager: int | None = None) 
     lights = [
         LightFigure(
             count=sum(1 for s in states if initiatives.state_matches(s, light=light)),
-            url=_url("initiatives:portfolio", gerente=manager, semaforo=int(light)),
+            url=list_url("initiatives:portfolio", gerente=manager, semaforo=int(light)),
             light=light,
         )
         for light in LIGHTS
     ]
     stale = [s for s in states if initiatives.state_matches(s, stale=True)]
     return PortfolioBlock(
-        total=Figure(len(states), _url("initiatives:portfolio", gerente=manager)),
+        total=Figure(len(states), list_url("initiatives:portfolio", gerente=manager)),
         lights=lights,
-        stale=Figure(len(stale), _url("initiatives:portfolio", gerente=manager, sin_reporte=1), stale[:SHORT_LIST]),
+        stale=Figure(len(stale), list_url("initiatives:portfolio", gerente=manager, sin_reporte=1), stale[:SHORT_LIST]),
         thermometer=portfolio_thermometer(states),
         worst=[s for s in states if s.light not in (Light.NONE, Light.DONE)][:WORST_LIST],
     )
-
-
-def level3_aros() -> list[tuple[Aro, InitiativeState]]:
-    """What waits for the mayor's decision (level 3), most urgent first (for the brief)."""
-    return initiatives.level_queue(3)
 
 
 # --- The dashboard -----------------------------------------------------------------------
@@ -247,7 +243,7 @@ def dashboard(user: User | None, today: date, *, roles: Iterable[str] | None = N
     levels = [
         LevelFigure(
             count=(counts_mine if mine_only else counts_all)[level],
-            url=_url("initiatives:level", level, gerente=uid if mine_only else None),
+            url=list_url("initiatives:level", level, gerente=uid if mine_only else None),
             level=level,
             mine_only=mine_only,
         )
@@ -263,12 +259,12 @@ def dashboard(user: User | None, today: date, *, roles: Iterable[str] | None = N
     today_qs = agenda_reads.filtered_activities(user, desde=today, hasta=today)
     agenda_today = Figure(
         today_qs.count(),
-        _url("agenda:activities", desde=today.isoformat(), hasta=today.isoformat()),
+        list_url("agenda:activities", desde=today.isoformat(), hasta=today.isoformat()),
         list(today_qs.prefetch_related(None)[: SHORT_LIST * 2]),  # the block shows no themes
     )
     agenda_week = Figure(
         agenda_reads.filtered_activities(user, desde=week_first, hasta=week_last).count(),
-        _url("agenda:activities", desde=week_first.isoformat(), hasta=week_last.isoformat()),
+        list_url("agenda:activities", desde=week_first.isoformat(), hasta=week_last.isoformat()),
     )
 
     overdue_qs = agenda.tasks(overdue=True, today=today)
@@ -290,15 +286,15 @@ def dashboard(user: User | None, today: date, *, roles: Iterable[str] | None = N
         queue=queue,
         agenda_today=agenda_today,
         agenda_week=agenda_week,
-        tasks_overdue=_figure(overdue_qs, _url("agenda:tasks", vencidas=1)),
-        tasks_soon=_figure(soon_qs, _url("agenda:tasks", pronto=1)),
-        requests_late=_figure(late_qs, _url("agenda:requests", sin_respuesta=1)),
+        tasks_overdue=_figure(overdue_qs, list_url("agenda:tasks", vencidas=1)),
+        tasks_soon=_figure(soon_qs, list_url("agenda:tasks", pronto=1)),
+        requests_late=_figure(late_qs, list_url("agenda:requests", sin_respuesta=1)),
         communication_planned=_figure(
-            planned_qs, _url("communications:list", desde=week_first.isoformat(), hasta=week_last.isoformat())
+            planned_qs, list_url("communications:list", desde=week_first.isoformat(), hasta=week_last.isoformat())
         ),
         communication_published=Figure(
             published_qs.count(),
-            _url(
+            list_url(
                 "communications:list",
                 publicada_desde=week_first.isoformat(),
                 publicada_hasta=week_last.isoformat(),
@@ -306,7 +302,7 @@ def dashboard(user: User | None, today: date, *, roles: Iterable[str] | None = N
         ),
         communication_to_approve=Figure(
             communications.awaiting_approval().count() if approver else 0,
-            _url("communications:list", por_aprobar=1),
+            list_url("communications:list", por_aprobar=1),
         ),
         can_approve=approver,
         unanswered_days=agenda.unanswered_days(),

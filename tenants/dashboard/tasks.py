@@ -14,26 +14,21 @@ from __future__ import annotations
 from celery import shared_task
 
 from tenants.dashboard.services import snapshot_take
-from tenants.db import in_public_schema, use_municipality, use_public_schema
-from tenants.selectors import active_municipalities
+from tenants.models import Municipality
+from tenants.task_utils import for_each_active_municipality
 
 
 @shared_task(name="dashboard.schedule_snapshots")
 def schedule_snapshots() -> list[str]:
     """Enqueue the snapshot inside every active municipality. Runs in the public schema;
     returns the slugs."""
-    if not in_public_schema():
-        raise RuntimeError("dashboard.schedule_snapshots runs in the public schema")
     sent: list[str] = []
-    try:
-        for municipality in active_municipalities():
-            # The task carries the schema the connection is in when it is sent. Nothing was
-            # written here, so there is no transaction to wait for.
-            use_municipality(municipality)
-            take_snapshot.delay()
-            sent.append(municipality.slug)
-    finally:
-        use_public_schema()
+
+    def visit(municipality: Municipality) -> None:
+        take_snapshot.delay()
+        sent.append(municipality.slug)
+
+    for_each_active_municipality("dashboard.schedule_snapshots", visit)
     return sent
 
 

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from tenants.dashboard.models import BriefDelivery
 from tenants.dashboard.services_brief import brief_send
-from tenants.db import current_municipality, in_public_schema, local_today, use_municipality, use_public_schema
+from tenants.db import current_municipality, local_today
 from tenants.initiatives import rules
 from tenants.initiatives.cycle import cycle_day
-from tenants.selectors import active_municipalities
+from tenants.models import Municipality
+from tenants.task_utils import for_each_active_municipality
 
 BRIEF_HOUR = 7  # local time
 BRIEF_DAY = 3  # of the weekly cycle: the mayor's office
@@ -30,28 +31,23 @@ BRIEF_DAY = 3  # of the weekly cycle: the mayor's office
 def schedule_briefs(*, local_hour: int = BRIEF_HOUR) -> list[str]:
     """Enqueue the brief in every active municipality on its cycle's day 3 at `local_hour`
     or later. Runs in the public schema; returns the slugs it enqueued for."""
-    if not in_public_schema():
-        raise RuntimeError("dashboard.schedule_briefs runs in the public schema")
     now = timezone.now()
     sent: list[str] = []
-    try:
-        for municipality in active_municipalities():
-            local = now.astimezone(ZoneInfo(municipality.time_zone))
-            if local.hour < local_hour:
-                continue
-            use_municipality(municipality)  # the cycle's first day is the municipality's
-            day = cycle_day()
-            today = local.date()
-            if today != rules.cycle_dates(today, day)[BRIEF_DAY]:
-                continue
-            if BriefDelivery.objects.filter(week_start=rules.week_start(today, day)).exists():
-                continue
-            # The task carries the schema the connection is in when it is sent; nothing was
-            # written here, so there is no transaction to wait for.
-            send_brief.delay()
-            sent.append(municipality.slug)
-    finally:
-        use_public_schema()
+
+    def visit(municipality: Municipality) -> None:
+        local = now.astimezone(ZoneInfo(municipality.time_zone))
+        if local.hour < local_hour:
+            return
+        day = cycle_day()  # inside the municipality: the cycle's first day is its own
+        today = local.date()
+        if today != rules.cycle_dates(today, day)[BRIEF_DAY]:
+            return
+        if BriefDelivery.objects.filter(week_start=rules.week_start(today, day)).exists():
+            return
+        send_brief.delay()
+        sent.append(municipality.slug)
+
+    for_each_active_municipality("dashboard.schedule_briefs", visit)
     return sent
 
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenants.accounts.models import acting_user
+from tenants.api_fields import parse
 from tenants.initiatives import selectors, services
 from tenants.initiatives.models import Aro, AroKind, AroType, Initiative, Milestone, ProductKind
 from tenants.initiatives.selectors import InitiativeState, MilestoneState
@@ -82,14 +83,6 @@ class InitiativeInput(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False)
 
 
-def _parse(serializer_class: type[serializers.Serializer[Any]], request: Request, **ctx: Any) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": [_("Envíe un objeto JSON.")]})
-    parsed = serializer_class(data=request.data, context=ctx)
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)
-
-
 class InitiativeListApi(GenericAPIView[Initiative]):
     """The portfolio with computed lights (worst first). POST registers an initiative."""
 
@@ -103,7 +96,7 @@ class InitiativeListApi(GenericAPIView[Initiative]):
         return Response([_initiative(s) for s in rows])
 
     def post(self, request: Request) -> Response:
-        data = _parse(InitiativeInput, request)
+        data = parse(InitiativeInput, request)
         data.pop("version", None)
         saved = services.initiative_save(actor=acting_user(request), data=data)
         state = selectors.compute_states([saved])[saved.pk]
@@ -123,7 +116,7 @@ class InitiativeDetailApi(GenericAPIView[Initiative]):
 
     def patch(self, request: Request, pk: int) -> Response:
         initiative = selectors.initiative(pk)
-        data = _parse(InitiativeInput, request)
+        data = parse(InitiativeInput, request)
         version = data.pop("version", None)
         services.initiative_save(actor=acting_user(request), initiative=initiative, data=data, version=version)
         fresh = selectors.initiative(pk)
@@ -154,7 +147,7 @@ class MilestoneInput(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False)
 
 
-def _milestone_data(initiative: Initiative, data: dict[str, Any]) -> dict[str, Any]:
+def _milestone_data(data: dict[str, Any]) -> dict[str, Any]:
     if "depends_on" in data:
         ids = data["depends_on"]
         found = list(Milestone.objects.filter(pk__in=ids))
@@ -170,7 +163,7 @@ class MilestoneListApi(GenericAPIView[Milestone]):
 
     def post(self, request: Request, pk: int) -> Response:
         initiative = selectors.initiative(pk)
-        data = _milestone_data(initiative, _parse(MilestoneInput, request))
+        data = _milestone_data(parse(MilestoneInput, request))
         data.pop("version", None)
         saved = services.milestone_save(actor=acting_user(request), initiative=initiative, data=data)
         return Response({"id": saved.pk, "version": saved.version}, status=status.HTTP_201_CREATED)
@@ -183,7 +176,7 @@ class MilestoneDetailApi(GenericAPIView[Milestone]):
     def patch(self, request: Request, pk: int, mid: int) -> Response:
         initiative = selectors.initiative(pk)
         milestone = selectors.milestone(initiative, mid)
-        data = _milestone_data(initiative, _parse(MilestoneInput, request))
+        data = _milestone_data(parse(MilestoneInput, request))
         version = data.pop("version", None)
         saved = services.milestone_save(
             actor=acting_user(request), initiative=initiative, milestone=milestone, data=data, version=version
@@ -205,8 +198,8 @@ class MilestoneReprogramApi(GenericAPIView[Milestone]):
     def post(self, request: Request, pk: int, mid: int) -> Response:
         initiative = selectors.initiative(pk)
         milestone = selectors.milestone(initiative, mid)
-        data = _parse(ReprogramInput, request)
-        restriction = selectors.aro(data["restriction_id"], initiative) if data.get("restriction_id") else None
+        data = parse(ReprogramInput, request)
+        restriction = selectors.aro(data["restriction_id"], initiative.pk) if data.get("restriction_id") else None
         saved = services.milestone_reprogram(
             actor=acting_user(request), milestone=milestone, new_due=data["new_due"], reason=data["reason"],
             restriction=restriction, version=data.get("version"),
@@ -228,7 +221,7 @@ class ReportApi(GenericAPIView[Initiative]):
 
     def post(self, request: Request, pk: int) -> Response:
         initiative = selectors.initiative(pk)
-        data = _parse(ReportInput, request)
+        data = parse(ReportInput, request)
         try:
             progress = {int(k): (v, "") for k, v in data["progress"].items()}
         except ValueError as exc:
@@ -259,7 +252,7 @@ class AroListApi(GenericAPIView[Aro]):
 
     def post(self, request: Request, pk: int) -> Response:
         initiative = selectors.initiative(pk)
-        data = _parse(AroInput, request)
+        data = parse(AroInput, request)
         milestone = selectors.milestone(initiative, data["milestone_id"]) if data.get("milestone_id") else None
         aro = services.aro_raise(
             actor=acting_user(request), initiative=initiative, milestone=milestone, kind=data["kind"],
@@ -293,8 +286,8 @@ class AroActionApi(GenericAPIView[Aro]):
     def post(self, request: Request, pk: int, aid: int, action: str) -> Response:
         if action not in ACTIONS:
             raise ValidationError({"action": [_("Acciones posibles: %(actions)s.") % {"actions": ", ".join(ACTIONS)}]})
-        aro = selectors.aro(aid, selectors.initiative(pk))
-        data = _parse(AroActionInput, request)
+        aro = selectors.aro(aid, pk)
+        data = parse(AroActionInput, request)
         fn, arg = ACTIONS[action]
         done = fn(actor=acting_user(request), aro=aro, version=data.get("version"), **{arg: data["text"]})
         return Response(_aro(done))

@@ -117,13 +117,14 @@ class MilestoneForm(VersionedForm):
         instance: Milestone | None = None,
         **kw: Any,
     ) -> None:
+        # Read once: the initial values and the choices both start from them.
+        linked = {name: list(getattr(instance, name).all()) if instance else [] for name in ("places", "actors")}
         if instance is not None and "initial" not in kw:
             kw["initial"] = {
                 **{f: getattr(instance, f) for f in ("name", "description", "due_date", "responsible_id", "weight",
                                                      "risks", "communication_opportunity", "version", "position")},
                 "depends_on": list(instance.depends_on.all()),
-                "places": list(instance.places.all()),
-                "actors": list(instance.actors.all()),
+                **linked,
             }  # fmt: skip
         super().__init__(*args, **kw)
         self.fields["responsible_id"].choices = member_choices(municipality)  # type: ignore[attr-defined]
@@ -132,8 +133,7 @@ class MilestoneForm(VersionedForm):
             others = others.exclude(pk=instance.pk)
         self.fields["depends_on"].queryset = others  # type: ignore[attr-defined]
         for name, model in (("places", Place), ("actors", Actor)):
-            current = list(getattr(instance, name).all()) if instance else []
-            self.fields[name].queryset = choosable(model, current)  # type: ignore[attr-defined]
+            self.fields[name].queryset = choosable(model, linked[name])  # type: ignore[attr-defined]
         if instance is not None and initiative.programming_closed_at is not None:
             # After the baseline a date moves only by reprogramming, with a reason.
             self.fields["due_date"].disabled = True

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tenants.initiatives.models import Aro, AroKind, BuiltInAroType, Initiative, Milestone
+from tenants.initiatives.models import Aro, AroKind, BuiltInAroType, Milestone
 
 
 def communication_sources(start: date, end: date) -> list[dict[str, Any]]:
@@ -86,7 +86,3 @@ def communication_source(kind: str, source_id: int) -> dict[str, Any] | None:
         aro = _communicational_opportunities().filter(pk=source_id).first()
         return _opportunity_row(aro) if aro is not None else None
     return None
-
-
-def initiative_names(ids: set[int]) -> dict[int, str]:
-    return dict(Initiative.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}

@@ -354,11 +354,14 @@ class GoalsTable:
 def goals_table(level: int) -> GoalsTable:
     today = local_today()
     cycle = rules.cycle_dates(today, selectors.cycle_day())
+    everything = selectors.portfolio()
+    # The queue's initiatives are in the portfolio: their states are computed once.
+    states = {s.initiative.pk: s for s in everything}
     items = []
-    for aro, state in selectors.level_queue(level):
+    for aro, state in selectors.level_queue(level, states=states):
         m_state = next((m for m in state.milestones if m.milestone.pk == aro.milestone_id), None)
         items.append(QueueItem(aro, state, list(aro.movements.all()), m_state))
-    portfolio = [s for s in selectors.portfolio() if s.initiative.status not in NOT_ON_THE_TABLE]
+    portfolio = [s for s in everything if s.initiative.status not in NOT_ON_THE_TABLE]
     return GoalsTable(
         municipality=current_municipality().name, level=level, level_label=str(AroLevel(level).label),
         today=today, cycle=cycle, today_cycle_day=(today - cycle[1]).days + 1, items=items, portfolio=portfolio,

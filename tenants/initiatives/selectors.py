@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tenants.db import current_municipality, local_today
+from tenants.db import local_today, local_tz
 from tenants.initiatives import rules
 from tenants.initiatives.cycle import cycle_day
 from tenants.initiatives.models import (
@@ -69,10 +68,6 @@ class InitiativeState:
     @property
     def next_milestone(self) -> MilestoneState | None:
         return next((m for m in self.milestones if m.light != Light.DONE), None)
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for m in self.milestones if m.light == Light.DONE)
 
 
 def compute_states(
@@ -150,7 +145,7 @@ def compute_states(
         since = initiative.start_date
         if initiative.programming_closed_at is not None:
             # The municipality's date of the closing, not UTC's (DESIGN.md §4.11).
-            closed_on = timezone.localdate(initiative.programming_closed_at, ZoneInfo(current_municipality().time_zone))
+            closed_on = timezone.localdate(initiative.programming_closed_at, local_tz())
             since = max(since, closed_on)
         stale = initiative.status in REPORT_DUE and rules.is_stale(
             latest.get(initiative.pk), today=today, cycle_day=day, since=since
@@ -227,10 +222,11 @@ def milestone(initiative: Initiative, pk: int) -> Milestone:
     return found
 
 
-def aro(pk: int, initiative: Initiative | None = None) -> Aro:
+def aro(pk: int, initiative_id: int | None = None) -> Aro:
+    """One ARO (of that initiative, if given: a missing initiative is a 404 alike)."""
     qs = Aro.objects.select_related("initiative", "milestone", "aro_type")
-    if initiative is not None:
-        qs = qs.filter(initiative=initiative)
+    if initiative_id is not None:
+        qs = qs.filter(initiative_id=initiative_id)
     found = qs.filter(pk=pk).first()
     if found is None:
         raise Http404

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -57,6 +57,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     light = _int(request.GET.get("semaforo"))
     stale = request.GET.get("sin_reporte") == "1"
     rows = selectors.portfolio(light=light if light in Light._value2member_map_ else None, stale=stale, **filters)
+    can_moderate = access.can_moderate(_user(request))
     summary = {
         lt: sum(1 for r in rows if r.light == lt) for lt in (Light.LATE, Light.AT_RISK, Light.ON_TIME, Light.DONE)
     }
@@ -72,8 +73,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "managers": forms.member_choices(request.municipality, blank=_("Todas las personas")),  # type: ignore[attr-defined]
         "can_create": access.can_program(_user(request)),
         "levels": selectors.level_counts(),
-        "can_moderate": access.can_moderate(_user(request)),
-        "pending_opinions": selectors.opinions_for_moderation().count(),
+        "can_moderate": can_moderate,
+        # Only moderators see the count.
+        "pending_opinions": selectors.opinions_for_moderation().count() if can_moderate else 0,
     }
     return render(request, "initiatives/portfolio.html", context)
 
@@ -81,7 +83,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = selectors.initiative(pk)
     user = _user(request)
-    state = selectors.compute_states([initiative])[initiative.pk]
+    # The manager's name comes with the other people's below.
+    state = selectors.compute_states([initiative], with_names=False)[initiative.pk]
     audit = selectors.audit_trail(initiative)
     # People named anywhere on the page, the audit trail's before/after included, in one query.
     audited = [
@@ -108,7 +111,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_report": access.can_report(user, initiative),
         "closed": initiative.programming_closed_at is not None,
         "status_form": forms.StatusForm(initiative=initiative, initial={"version": initiative.version}),
-        "tab": request.GET.get("ver", "metas"),
         "communication": communications_interface.results_for_initiative(initiative.pk),
     }
     return render(request, "initiatives/detail.html", context)
@@ -117,9 +119,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.initiative(pk) if pk else None
     user = _user(request)
-    allowed = access.can_edit(user, instance) if instance else access.can_program(user)
-    if not allowed:
-        raise PermissionDenied(_("Su rol no permite esta acción."))
+    access.require(access.can_edit(user, instance) if instance else access.can_program(user))
     form = forms.InitiativeForm(request.POST or None, municipality=request.municipality, instance=instance)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -164,8 +164,7 @@ def close_programming(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_edit(request: HttpRequest, pk: int, mid: int | None = None) -> HttpResponse:
     initiative = selectors.initiative(pk)
     instance = selectors.milestone(initiative, mid) if mid else None
-    if not access.can_edit(_user(request), initiative):
-        raise PermissionDenied(_("Su rol no permite esta acción."))
+    access.require(access.can_edit(_user(request), initiative))
     form = forms.MilestoneForm(
         request.POST or None,
         municipality=request.municipality,  # type: ignore[attr-defined]
@@ -197,8 +196,7 @@ def milestone_edit(request: HttpRequest, pk: int, mid: int | None = None) -> Htt
 def milestone_reprogram(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     initiative = selectors.initiative(pk)
     milestone = selectors.milestone(initiative, mid)
-    if not access.can_edit(_user(request), initiative):
-        raise PermissionDenied(_("Su rol no permite esta acción."))
+    access.require(access.can_edit(_user(request), initiative))
     initial = {"version": milestone.version, "restriction": _int(request.GET.get("restriccion"))}
     form = forms.ReprogramForm(request.POST or None, initiative=initiative, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -218,8 +216,7 @@ def milestone_reprogram(request: HttpRequest, pk: int, mid: int) -> HttpResponse
 def milestone_complete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     initiative = selectors.initiative(pk)
     milestone = selectors.milestone(initiative, mid)
-    if not access.can_edit(_user(request), initiative):
-        raise PermissionDenied(_("Su rol no permite esta acción."))
+    access.require(access.can_edit(_user(request), initiative))
     initial = {"version": milestone.version, "completed_on": local_today()}
     form = forms.CompleteForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -257,8 +254,7 @@ def report_attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
 
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = selectors.initiative(pk)
-    if not access.can_report(_user(request), initiative):
-        raise PermissionDenied(_("Su rol no permite esta acción."))
+    access.require(access.can_report(_user(request), initiative))
     milestones = list(initiative.milestones.all())
     weeks = reportable_weeks(initiative)
     form = forms.ReportForm(request.POST or None, request.FILES or None, milestones=milestones, weeks=weeks)
@@ -280,8 +276,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def aro_create(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = selectors.initiative(pk)
-    if not access.can_edit(_user(request), initiative):
-        raise PermissionDenied(_("Su rol no permite esta acción."))
+    access.require(access.can_edit(_user(request), initiative))
     initial = {"kind": request.GET.get("clase", AroKind.ALERT), "milestone": _int(request.GET.get("meta"))}
     form = forms.AroForm(request.POST or None, initiative=initiative, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -325,7 +320,7 @@ def _aro_context(request: HttpRequest, aro: Any, forms_by_action: dict[str, Any]
 
 
 def aro_detail(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
-    aro = selectors.aro(aid, selectors.initiative(pk))
+    aro = selectors.aro(aid, pk)
     return render(request, "initiatives/aro_detail.html", _aro_context(request, aro))
 
 
@@ -333,7 +328,7 @@ def aro_detail(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
 def aro_action(request: HttpRequest, pk: int, aid: int, action: str) -> HttpResponse:
     if action not in ARO_ACTIONS:
         raise Http404
-    aro = selectors.aro(aid, selectors.initiative(pk))
+    aro = selectors.aro(aid, pk)
     fn, arg, label = ARO_ACTIONS[action]
     form = forms.AroActionForm(request.POST, label=label(), prefix=action)
     if form.is_valid():
@@ -357,7 +352,7 @@ def aro_action(request: HttpRequest, pk: int, aid: int, action: str) -> HttpResp
 
 @require_POST
 def aro_share(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
-    aro = selectors.aro(aid, selectors.initiative(pk))
+    aro = selectors.aro(aid, pk)
     shared = request.POST.get("shared") == "1"
     try:
         services.aro_set_shared(actor=_user(request), aro=aro, shared=shared)
@@ -397,11 +392,11 @@ def guide(request: HttpRequest) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     can_edit = access.can_edit_settings(user)
-    cycle_form = forms.CycleForm(initial={"cycle_day": selectors.cycle_day()})
+    day = selectors.cycle_day()
+    cycle_form = forms.CycleForm(initial={"cycle_day": day})
     type_form = forms.AroTypeForm()
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("Su rol no permite esta acción."))
+        access.require(can_edit)
         what = request.POST.get("what")
         try:
             if what == "cycle":
@@ -432,6 +427,6 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         "type_form": type_form,
         "types": AroType.objects.all(),
         "can_edit": can_edit,
-        "cycle": rules.cycle_dates(local_today(), selectors.cycle_day()),
+        "cycle": rules.cycle_dates(local_today(), day),
     }
     return render(request, "initiatives/settings.html", context, status=400 if request.method == "POST" else 200)

@@ -107,12 +107,15 @@ def opinions(request: HttpRequest) -> HttpResponse:
         {"value": value, "label": label, "url": _list_url(value), "active": value == status}
         for value, label in OpinionStatus.choices
     ]
+    rows = list(selectors.opinions_for_moderation(status))
+    pending = OpinionStatus.PENDING
     context = {
-        "rows": list(selectors.opinions_for_moderation(status)),
+        "rows": rows,
         "status": status,
         "status_label": OpinionStatus(status).label,
         "filters": filters,
-        "pending_count": selectors.opinions_for_moderation(OpinionStatus.PENDING).count(),
+        # The pending list is the one usually open: its rows are the count.
+        "pending_count": len(rows) if status == pending else selectors.opinions_for_moderation(pending).count(),
     }
     return render(request, "initiatives/public/moderation.html", context)
 

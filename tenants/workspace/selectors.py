@@ -82,9 +82,9 @@ def _sentences() -> dict[str, str]:
     }
 
 
-def _describe(event: AuditEvent) -> str:
+def _describe(event: AuditEvent, sentences: dict[str, str]) -> str:
     data = event.data or {}
-    template = _sentences().get(event.action)
+    template = sentences.get(event.action)
     if template is None:
         return event.action
     text = template % {"count": len(data.get("roles", []))} if "%(count)s" in template else template
@@ -94,7 +94,8 @@ def _describe(event: AuditEvent) -> str:
 
 def recent_activity(*, limit: int = 10) -> list[ActivityLine]:
     require_tenant_schema()
+    sentences = _sentences()  # translated once per call, not once per line
     return [
-        ActivityLine(at=e.at, actor=e.actor_label if e.actor_id else _("El sistema"), text=_describe(e))
+        ActivityLine(at=e.at, actor=e.actor_label if e.actor_id else _("El sistema"), text=_describe(e, sentences))
         for e in AuditEvent.objects.order_by("-at")[:limit]
     ]

@@ -31,7 +31,6 @@ from tenants.communications.models import (
     ActionStatus,
     Channel,
     CommunicationAction,
-    CommunicationSettings,
     Piece,
     Publication,
     PublicationStatus,
@@ -156,7 +155,6 @@ def stack(world: World, django_db_blocker: Any, tmp_path_factory: pytest.TempPat
         pytest.fail(f"this test needs Redis at {BROKER} (./dev test finds or starts one)")
     with django_db_blocker.unblock():
         use_municipality(world.alfa)
-        had_settings = CommunicationSettings.objects.exists()
         last_audit = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         use_public_schema()
     # Messages a crashed earlier run left behind would run against this run's data.
@@ -185,8 +183,6 @@ def stack(world: World, django_db_blocker: Any, tmp_path_factory: pytest.TempPat
             CommunicationAction.objects.filter(pk__in=made.actions).delete()
             Channel.objects.filter(pk__in=made.channels).delete()
             AuditEvent.objects.filter(pk__gt=last_audit).delete()
-            if not had_settings:
-                CommunicationSettings.objects.all().delete()
             use_public_schema()
 
 

@@ -158,7 +158,9 @@ def test_places_become_shapes_with_their_figures_and_the_rest_go_to_the_list(w: 
     assert "Vereda sin coordenadas" in html and "sin coordenadas" in html
     assert "Distrito &lt;Norte&gt; &amp; &quot;sur&quot;" in html
     assert html.count("<tr>") == 1 + 5 and "<caption id=" in html
-    assert water.pk and roads.pk
+    # The figures are those initiatives, on the place they are linked to.
+    assert list(initiative_selectors.initiatives(place=inside.pk)) == [water]
+    assert list(initiative_selectors.initiatives(place=north.pk)) == [roads]
 
 
 def test_the_figures_equal_the_lists_they_link_to(w: World) -> None:

@@ -354,13 +354,16 @@ def test_deactivated_municipality_public_pages_answer_410(in_alfa: World) -> Non
 def test_isolation_between_municipalities(w: World) -> None:
     use_municipality(w.beta)
     beta = beta_initiative(w)
-    beta_opinion = opinion(beta, "Opinión de una vecina de Beta.")
+    opinion(beta, "Opinión de una vecina de Beta.")
     beta_ids = set(Initiative.objects.values_list("pk", flat=True))
+    beta_opinion_ids = set(Opinion.objects.values_list("pk", flat=True))
     use_municipality(w.alfa)
     alfa, _ = make_initiative(w, name="Secreto público de Alfa", is_public=True, close=True)
     while alfa.pk in beta_ids:  # schemas have their own sequences: make the ids differ
         alfa, _ = make_initiative(w, name="Secreto público de Alfa", is_public=True, close=True)
     alfa_opinion = opinion(alfa, "Opinión que solo Alfa modera.")
+    while alfa_opinion.pk in beta_opinion_ids:  # as above: an id that Beta does not have
+        alfa_opinion = opinion(alfa, "Opinión que solo Alfa modera.")
     use_public_schema()
 
     anonymous_beta = client_for(None, w.beta)
@@ -375,9 +378,8 @@ def test_isolation_between_municipalities(w: World) -> None:
     beta_admin = client_for(w.admin_beta, w.beta)
     moderation = beta_admin.get("/iniciativas/opiniones/").content.decode()
     assert "Opinión de una vecina de Beta." in moderation and "solo Alfa modera" not in moderation
-    if alfa_opinion.pk != beta_opinion.pk:
-        use_public_schema()
-        assert beta_admin.post(f"/iniciativas/opiniones/{alfa_opinion.pk}/", {"action": "publish"}).status_code == 404
+    use_public_schema()
+    assert beta_admin.post(f"/iniciativas/opiniones/{alfa_opinion.pk}/", {"action": "publish"}).status_code == 404
     # Alfa's moderators are strangers on Beta's domain.
     use_public_schema()
     assert client_for(w.admin_alfa, w.beta).get("/iniciativas/opiniones/").status_code == 404

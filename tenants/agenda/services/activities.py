@@ -14,7 +14,7 @@ from tenants.accounts.models import User
 from tenants.agenda import access
 from tenants.agenda.models import Activity, ActivityKind, ActivityStatus
 from tenants.audit import audit
-from tenants.service_utils import EARLIEST, LATEST, bump, label, lock
+from tenants.service_utils import EARLIEST, LATEST, bump, check_not_archived, label, lock
 from tenants.structure.validation import clean_text, collect, raise_if
 
 ACTIVITY_FIELDS = (
@@ -98,8 +98,7 @@ def activity_save(
         )
         outcome = collect(errors, "outcome_notes", clean_text, merged.get("outcome_notes"), max_length=10000)
         place = merged.get("place")
-        if place is not None and not place.is_active and (fresh is None or fresh.place_id != place.pk):
-            errors["place"] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": place}]
+        check_not_archived(errors, "place", [place], linked=[fresh.place_id] if fresh else [])
         initiative, milestone = merged.get("initiative"), merged.get("milestone")
         if milestone is not None:
             if initiative is None:
@@ -107,10 +106,7 @@ def activity_save(
             elif milestone.initiative_id != initiative.pk:
                 errors["milestone"] = [_("La meta intermedia no es de la iniciativa elegida.")]
         for rel in RELATIONS:
-            old = {item.pk for item in current.get(rel, [])}
-            for item in merged.get(rel) or []:
-                if not item.is_active and item.pk not in old:
-                    errors[rel] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": item}]
+            check_not_archived(errors, rel, merged.get(rel) or [], linked=[item.pk for item in current.get(rel, [])])
         raise_if(errors)
         assert starts is not None and ends is not None
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -31,8 +30,8 @@ from tenants.agenda.models import (
 )
 from tenants.agenda.services.activities import activity_save, check_moment
 from tenants.audit import audit
-from tenants.db import current_municipality
-from tenants.service_utils import EARLIEST, LATEST, bump, label, lock
+from tenants.db import local_today, local_tz
+from tenants.service_utils import EARLIEST, LATEST, bump, check_not_archived, label, lock
 from tenants.structure.models import NetworkMember
 from tenants.structure.validation import clean_text, collect, raise_if
 from tenants.uploads import check_upload
@@ -68,7 +67,7 @@ UNANSWERED_DAYS_RANGE = (1, 90)
 
 
 def _local(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(current_municipality().time_zone))
+    return moment.astimezone(local_tz())
 
 
 def _next_reference(now: datetime) -> str:
@@ -132,14 +131,10 @@ def _clean(merged: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str,
 
 def _check_archived(merged: Mapping[str, Any], fresh: Request | None, errors: dict[str, list[str]]) -> None:
     """Archived actors, themes and places stay linked to history but are not newly chosen."""
-    requester = merged.get("requester")
-    if requester is not None and not requester.is_active and (fresh is None or fresh.requester_id != requester.pk):
-        errors["requester"] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": requester}]
+    check_not_archived(errors, "requester", [merged.get("requester")], linked=[fresh.requester_id] if fresh else [])
     for rel in ("themes", "places"):
-        old = {item.pk for item in getattr(fresh, rel).all()} if fresh is not None else set()
-        for item in merged.get(rel) or []:
-            if not item.is_active and item.pk not in old:
-                errors[rel] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": item}]
+        old = [item.pk for item in getattr(fresh, rel).all()] if fresh is not None else []
+        check_not_archived(errors, rel, merged.get(rel) or [], linked=old)
 
 
 def request_register(
@@ -276,7 +271,7 @@ def request_transition(
                 errors["delegated_to"] = [_("Elija a quién se delega.")]
             if not isinstance(delegated_due, date) or isinstance(delegated_due, datetime):
                 errors["delegated_due"] = [_("Indique el plazo.")]
-            elif delegated_due < timezone.localdate(timezone.now(), ZoneInfo(current_municipality().time_zone)):
+            elif delegated_due < local_today():
                 errors["delegated_due"] = [_("El plazo no puede ser pasado.")]
             elif delegated_due > LATEST or delegated_due < EARLIEST:
                 errors["delegated_due"] = [

@@ -16,7 +16,7 @@ from tenants.agenda import access
 from tenants.agenda.models import Task, TaskKind, TaskNote, TaskPriority, TaskStatus
 from tenants.audit import audit
 from tenants.db import local_today
-from tenants.service_utils import bump, check_date, label, lock, required
+from tenants.service_utils import bump, check_date, check_not_archived, label, lock, required
 from tenants.structure.validation import clean_text, collect, raise_if
 
 TASK_FIELDS = ("kind", "description", "activity", "request", "initiative", "assignee", "due_date", "priority")
@@ -46,8 +46,7 @@ def task_save(
         assignee = merged.get("assignee")
         if assignee is None:
             errors["assignee"] = [_("Elija a la persona responsable.")]
-        elif not assignee.is_active and (fresh is None or fresh.assignee_id != assignee.pk):
-            errors["assignee"] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": assignee}]
+        check_not_archived(errors, "assignee", [assignee], linked=[fresh.assignee_id] if fresh else [])
         due = check_date(errors, "due_date", merged.get("due_date"))
         # A past due date is allowed: a commitment is often recorded after it was made, and
         # then it is simply overdue.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,11 +26,11 @@ from tenants.communications.models import (
     SuggestionDecision,
     SuggestionSource,
 )
-from tenants.db import current_municipality, local_today
+from tenants.db import current_municipality, local_today, local_tz
 from tenants.initiatives import interface as initiatives_interface
 from tenants.initiatives.models import Aro, Milestone
 from tenants.selectors import active_member_ids
-from tenants.service_utils import bump, check_date, label, lock, required
+from tenants.service_utils import bump, check_date, check_not_archived, label, lock, required
 from tenants.structure.models import Actor, Place, Theme
 from tenants.structure.validation import clean_text, collect, raise_if
 
@@ -60,8 +59,7 @@ def settings_for_municipality() -> CommunicationSettings:
     the template new municipalities are cloned from), so reading never writes; the fallback
     only covers a schema whose row was deleted by hand."""
     current_municipality()
-    found = CommunicationSettings.objects.filter(pk=SETTINGS_PK).first()
-    return found or CommunicationSettings.objects.get_or_create(pk=SETTINGS_PK)[0]
+    return CommunicationSettings.objects.get_or_create(pk=SETTINGS_PK)[0]
 
 
 def settings_save(*, actor: User | None, require_approval: bool) -> CommunicationSettings:
@@ -145,10 +143,7 @@ def action_save(
             if not unchanged and int(editor_id) not in active_member_ids(current_municipality()):
                 errors["editor_id"] = [_("La persona responsable debe ser miembro activo del municipio.")]
         for rel in RELATIONS:
-            old = {item.pk for item in current.get(rel, [])}
-            for item in merged.get(rel) or []:
-                if not item.is_active and item.pk not in old:
-                    errors[rel] = [_("«%(item)s» está archivado; restáurelo o elija otro.") % {"item": item}]
+            check_not_archived(errors, rel, merged.get(rel) or [], linked=[item.pk for item in current.get(rel, [])])
         raise_if(errors)
         assert planned is not None
         target = fresh or CommunicationAction(created_by_label=label(actor))
@@ -323,7 +318,7 @@ def suggestion_accept(
             starts_at: datetime = row["starts_at"]
             prefill |= {
                 "activity": Activity.objects.get(pk=row["id"]),
-                "planned_date": starts_at.astimezone(ZoneInfo(current_municipality().time_zone)).date(),
+                "planned_date": starts_at.astimezone(local_tz()).date(),
             }
         elif source == SuggestionSource.MILESTONE:
             prefill |= {
@@ -334,8 +329,6 @@ def suggestion_accept(
             prefill |= {"aro": Aro.objects.get(pk=row["id"]), "planned_date": local_today()}
         prefill["message"] = prefill["title"]
         prefill["audience"] = _("Población del municipio")
-        if prefill["editor_id"] is not None and not access.can_edit(actor):
-            prefill["editor_id"] = None
         action = action_save(actor=actor, data={**prefill, **(data or {})})
         _decide(actor, source, source_id, action)
     return action

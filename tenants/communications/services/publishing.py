@@ -51,14 +51,13 @@ from tenants.communications.models import (
 )
 from tenants.communications.services.actions import mark_published, settings_for_municipality
 from tenants.communications.services.channels import check_endpoint, missing_credentials
-from tenants.communications.services.pieces import channel_limit, limit_message
+from tenants.communications.services.pieces import IN_FLIGHT, channel_limit, limit_message
 from tenants.db import current_municipality, current_schema
 from tenants.links import workspace_url
 from tenants.service_utils import label
 from tenants.structure.validation import clean_text, collect, raise_if
 
 log = logging.getLogger(__name__)
-IN_FLIGHT = (PublicationStatus.PENDING, PublicationStatus.RETRYING)
 # A retry message may arrive a little before the time its row records.
 NOT_DUE_SLACK = timedelta(seconds=2)
 CHECK = gettext_lazy(
@@ -91,8 +90,10 @@ def text_for(piece: Piece, channel: Channel) -> str:
     return "\n\n".join(t for t in (piece.summary, piece.body) if t)
 
 
-def check_publishable(piece: Piece, channel: Channel) -> dict[str, list[str]]:
-    """Everything a person must fix before a piece can go to a channel, by field."""
+def check_publishable(piece: Piece, channel: Channel, *, require_approval: bool | None = None) -> dict[str, list[str]]:
+    """Everything a person must fix before a piece can go to a channel, by field.
+    `require_approval`: the municipality's setting, when the caller already read it (a page
+    checks every piece on every channel)."""
     errors: dict[str, list[str]] = {}
     action = piece.action
     if action.status not in (ActionStatus.READY, ActionStatus.PUBLISHED):
@@ -100,7 +101,9 @@ def check_publishable(piece: Piece, channel: Channel) -> dict[str, list[str]]:
             _("La acción está «%(status)s»: márquela como lista antes de publicar.")
             % {"status": ActionStatus(action.status).label}
         ]
-    if settings_for_municipality().require_approval and not piece.is_approved:
+    if require_approval is None:
+        require_approval = settings_for_municipality().require_approval
+    if require_approval and not piece.is_approved:
         errors["approval"] = [
             _("La pieza no está aprobada en su versión actual: el titular o la contraparte debe aprobarla.")
         ]

@@ -1,7 +1,7 @@
 """Public domain: portal, platform administration, Django admin, Wagtail, platform API."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from sigobito_platform.urls_common import common_urlpatterns
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -30,7 +30,7 @@ platform_patterns = (
     "platform",
 )
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("municipalities/", apis.MunicipalityListCreateApi.as_view(), name="api-municipality-list"),
     path("municipalities/<slug:slug>/", apis.MunicipalityDetailApi.as_view(), name="api-municipality-detail"),
     path(
@@ -44,6 +44,9 @@ api_patterns = [
         name="api-municipality-reactivate",
     ),
     path("me/", apis.MeApi.as_view(), name="api-me"),
+    path("community/", include("search.urls_api")),
+    path("community/", include("community.urls_console_api")),
+    path("community/", include("community.urls_vocabulary_api")),
     path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
 ]
 
@@ -52,6 +55,9 @@ urlpatterns = [
     path("", views.landing, name="home"),
     path("mis-espacios/", views.my_workspaces, name="my-workspaces"),
     path("plataforma/", include(platform_patterns)),
+    path("buscar/", include("search.urls")),
+    path("regional/vocabulario/", include("community.urls_vocabulary")),
+    path("regional/", include("community.urls_console")),
     path("api/v1/", include(api_patterns)),
     # One login page for everything, so the rate limit cannot be sidestepped through the
     # Django or Wagtail admin login forms.

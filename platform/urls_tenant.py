@@ -77,5 +77,7 @@ urlpatterns = [
     path("agenda/", include("tenants.agenda.urls")),
     path("tablero/", include("tenants.dashboard.urls")),
     path("comunicacion/", include("tenants.communications.urls")),
+    path("comunidad/temas/", include("community.urls_mapping")),
+    path("comunidad/", include("community.urls_workspace")),
     path("api/v1/", include(api_patterns)),
 ]

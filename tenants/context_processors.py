@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tenants.middleware import PUBLIC_PREFIXES
-from tenants.roles import MEMBER_MANAGERS, PlatformRole
+from tenants.roles import MEMBER_MANAGERS, REGIONAL_ROLES, PlatformRole
 from tenants.selectors import platform_roles_of
 
 # (url name, label, roles that see it; empty = every member).
@@ -19,13 +19,21 @@ WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("initiatives:portfolio", _("Iniciativas"), frozenset()),
     ("communications:list", _("Comunicación"), frozenset()),
     ("structure:overview", _("Estructura"), frozenset()),
+    ("community:groups", _("Comunidad"), frozenset()),
     ("workspace:members", _("Miembros"), frozenset(MEMBER_MANAGERS)),
     ("api-docs", _("API"), frozenset()),
 ]
 # (url name, label, platform roles that see it; empty = everyone, None = logged-in users).
 PUBLIC_NAV: list[tuple[str, Any, frozenset[str] | None]] = [
     ("home", _("Municipios"), frozenset()),
+    ("search:index", _("Buscar en la comunidad"), frozenset()),
     ("my-workspaces", _("Mis espacios"), None),
+    ("console:groups", _("Consola regional"), REGIONAL_ROLES),
+    (
+        "vocabulary:list",
+        _("Vocabulario de temas"),
+        REGIONAL_ROLES,
+    ),
     ("platform:municipality-list", _("Administrar municipios"), frozenset({PlatformRole.PLATFORM_ADMIN})),
     ("api-docs", _("API"), frozenset()),
 ]

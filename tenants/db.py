@@ -38,6 +38,16 @@ def use_schema(name: str) -> None:
     _conn().set_schema(name)
 
 
+def current_tenant() -> object:
+    """Whatever the connection is set to (a municipality, or public), to put it back later
+    with `restore_tenant`: code that visits other schemas must leave the caller's intact."""
+    return _conn().tenant
+
+
+def restore_tenant(tenant: object) -> None:
+    _conn().set_tenant(tenant)
+
+
 def use_municipality(municipality: Municipality) -> None:
     _conn().set_tenant(municipality)
 

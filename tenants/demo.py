@@ -103,6 +103,9 @@ def demo_email(slug: str, role: str) -> str:
 
 def load_demo() -> None:
     """Create (or refresh) the demo data through the same services people use."""
+    from ods_alignment.catalogue import load_catalogue
+
+    load_catalogue()  # the SDG catalogue (idempotent), as the deploy's migrate job does
     for email, name, platform_role in PLATFORM_PEOPLE:
         user = user_create_or_update(email=email, full_name=name, password=DEMO_PASSWORD)
         services.platform_role_grant(actor=None, user=user, role=platform_role)
@@ -130,3 +133,6 @@ def load_demo() -> None:
             load_communications(slug=demo.slug, people=people)
         finally:
             use_public_schema()
+    from community.demo import load_community
+
+    load_community([demo.slug for demo in MUNICIPALITIES])

@@ -31,3 +31,9 @@ def workspace_url(municipality: Municipality, path: str = "/", request: HttpRequ
 
 def portal_url(path: str = "/", request: HttpRequest | None = None) -> str:
     return _origin(settings.PLATFORM_DOMAIN, request) + path
+
+
+def municipality_page_url(slug: str, path: str) -> str:
+    """A page on a municipality's own host, from its slug alone (no domain query): what the
+    community pages link to."""
+    return _origin(domain_for(slug), None) + path

@@ -21,5 +21,9 @@ class PlatformRole(models.TextChoices):
     SDG_SPECIALIST = "sdg_specialist", _("Especialista ODS")
 
 
+# The regional team runs the community layer (console, vocabulary, detection, SDG workflow);
+# platform administrators may do what it does.
+REGIONAL_ROLES = frozenset({PlatformRole.REGIONAL_TEAM, PlatformRole.PLATFORM_ADMIN})
+
 # Who may manage a workspace's members (invite, change roles).
 MEMBER_MANAGERS = frozenset({MunicipalRole.SYSTEM_COUNTERPART, MunicipalRole.MAYOR})

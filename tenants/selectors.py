@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from tenants.accounts.models import User
 from tenants.models import Invitation, Membership, Municipality
-from tenants.roles import MunicipalRole, PlatformRole
+from tenants.roles import REGIONAL_ROLES, MunicipalRole, PlatformRole
 
 
 def platform_roles_of(user: User | None) -> frozenset[str]:
@@ -21,6 +21,11 @@ def platform_roles_of(user: User | None) -> frozenset[str]:
 
 def has_platform_role(user: User | None, role: PlatformRole) -> bool:
     return role in platform_roles_of(user)
+
+
+def is_regional_team(user: User | None) -> bool:
+    """The regional team, or a platform administrator (who may do what it does)."""
+    return bool(platform_roles_of(user) & REGIONAL_ROLES)
 
 
 def municipality_by_slug(slug: str) -> Municipality | None:

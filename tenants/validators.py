@@ -98,3 +98,12 @@ def schema_name_for(slug: str) -> str:
 def american_time_zones() -> list[str]:
     """Time zones of the Americas, offered as suggestions in forms."""
     return sorted(tz for tz in _time_zones() if tz.startswith("America/") and tz.count("/") == 1)
+
+
+def parse_id(value: object, *, max_digits: int = 9) -> int | None:
+    """A row id or version typed in a form or a URL: ASCII digits only (`"²".isdigit()` is
+    true), short enough for the column; None for anything else."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > max_digits:
+        return None
+    return int(text)

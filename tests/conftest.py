@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ class World:
     followup_alfa: User  # institutional follow-up of Alfa
     admin_beta: User  # system counterpart of Beta
     platform_admin: User
+    regional: User  # regional team (community console)
     outsider: User  # an account with no membership anywhere
 
 
@@ -106,6 +108,8 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
         )
         platform_admin = _user("root@platform.test", "Paula Plataforma")
         services.platform_role_grant(actor=None, user=platform_admin, role=PlatformRole.PLATFORM_ADMIN)
+        regional = _user("regional@platform.test", "Raúl Regional")
+        services.platform_role_grant(actor=None, user=regional, role=PlatformRole.REGIONAL_TEAM)
         outsider = _user("nadie@otro.test", "Nadie")
         yield World(
             alfa=alfa.municipality,
@@ -117,6 +121,7 @@ def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> It
             followup_alfa=followup,
             admin_beta=beta.admin,
             platform_admin=platform_admin,
+            regional=regional,
             outsider=outsider,
         )
 
@@ -170,6 +175,8 @@ def subprocess_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="sigobito_platform.settings.test",
         DATABASE_URL=database_url_for_subprocess(),
         SIGOBITO_ALLOW_INSECURE_KEY="1",
+        # One cache for all the processes of a server this session starts.
+        TEST_SHARED_CACHE_DIR=str(Path(tempfile.gettempdir()) / f"sigobito-test-cache-{os.getpid()}"),
     )
     env.update(extra)
     return env

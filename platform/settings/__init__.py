@@ -54,6 +54,9 @@ SHARED_APPS = [
     "tenants",  # first: its migrate/migrate_schemas commands also migrate the template
     "django_tenants",
     "tenants.accounts",
+    "community",
+    "search",
+    "ods_alignment",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.postgres",
@@ -182,7 +185,25 @@ CELERY_BEAT_SCHEDULE = {
     # The mayor's brief by email, on each municipality's cycle day 3 from 07:00 local time,
     # once per week (tenants/dashboard/tasks_brief.py).
     "dashboard-briefs": {"task": "dashboard.schedule_briefs", "schedule": crontab(minute=5)},
+    # The community relay runs on every shared write (enqueued on commit); this sweep catches
+    # what a lost message or a broker outage left in the outboxes, and re-sends to the search
+    # backend what it could not take (community/tasks.py).
+    "community-relay-sweep": {"task": "community.relay_sweep", "schedule": crontab(minute="*")},
+    # Traffic lights move with time too: shared initiatives whose light moved are sent again.
+    "initiatives-light-refresh": {"task": "initiatives.schedule_light_refresh", "schedule": crontab(minute=20)},
+    # SDG specialists whose alignment is due within two days or late, every morning.
+    "ods-alignment-reminders": {"task": "ods_alignment.send_reminders", "schedule": crontab(minute=0, hour=12)},
+    # Common themes and shared problems across municipalities, every night (community/detection).
+    "community-detect": {"task": "community.detect", "schedule": crontab(minute=30, hour=3)},
 }
+# Search: PostgreSQL full-text by default; Elasticsearch (through elasticsearch.dsl) when an
+# address is given. The PostgreSQL index is kept either way, so search falls back to it while
+# Elasticsearch is unreachable.
+# Outbox events the relay applies per transaction (a killed worker redoes at most one batch).
+COMMUNITY_RELAY_BATCH = int(os.environ.get("COMMUNITY_RELAY_BATCH", "200"))
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "sigobito-community")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
 # Channel credentials: Fernet keys, comma-separated, the first encrypts (rotation). Without
 # them the key is derived from SECRET_KEY (tenants/communications/crypto.py).
 CREDENTIALS_KEYS = os.environ.get("CREDENTIALS_KEYS", "")
@@ -304,9 +325,6 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "/cuenta/entrar/"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-
-# --- Search -------------------------------------------------------------------------------
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,14 @@ CACHES["default"] = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",
 }
 CACHES["platform"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "platform"}
+if os.environ.get("TEST_SHARED_CACHE_DIR"):
+    # Servers the tests start run several processes (gunicorn workers): one request's cache
+    # entry (a checked import file, a rate-limit counter) must be there for the next.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ["TEST_SHARED_CACHE_DIR"],
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

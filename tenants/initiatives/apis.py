@@ -240,7 +240,8 @@ class AroInput(serializers.Serializer[Any]):
     description = serializers.CharField(allow_blank=True)
     proposed_action = serializers.CharField(required=False, allow_blank=True, default="")
     required_decision = serializers.CharField(required=False, allow_blank=True, default="")
-    share_with_community = serializers.BooleanField(required=False, default=False)
+    # Follows the initiative's sharing unless false (kept private).
+    share_with_community = serializers.BooleanField(required=False, default=True)
 
 
 class AroListApi(GenericAPIView[Aro]):

@@ -63,7 +63,14 @@ class InitiativeForm(VersionedForm):
         label=_("Pública: la ciudadanía puede seguirla en la página de rendición de cuentas"), required=False
     )
     share_with_community = forms.BooleanField(
-        label=_("Compartir con la comunidad SIGOBito (otros municipios y el equipo regional)"), required=False
+        label=_("Compartir con la comunidad SIGOBito (otros municipios y el equipo regional)"),
+        help_text=_(
+            "Se comparten el nombre, el objetivo, la descripción, los temas, los lugares, las fechas, el estado y "
+            "el semáforo, y sus restricciones (salvo las marcadas privadas); nunca los datos de contacto de "
+            "actores, las opiniones ciudadanas ni la agenda."
+        ),
+        required=False,
+        initial=True,
     )
 
     def __init__(self, *args: Any, municipality: Municipality, instance: Initiative | None = None, **kw: Any) -> None:
@@ -220,7 +227,10 @@ class AroForm(forms.Form):
         label=_("Decisión requerida"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     share_with_community = forms.BooleanField(
-        label=_("Compartir esta restricción con la comunidad (para detectar problemas comunes)"), required=False
+        label=_("Compartir esta restricción con la comunidad (para detectar problemas comunes)"),
+        help_text=_("Solo si la iniciativa se comparte. Desmárquela para mantener la restricción privada."),
+        required=False,
+        initial=True,
     )
 
     def __init__(self, *args: Any, initiative: Initiative, **kw: Any) -> None:

@@ -71,7 +71,10 @@ class Initiative(models.Model):
     target_date = models.DateField(_("fecha meta"))
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     is_public = models.BooleanField(_("pública"), default=False)
-    share_with_community = models.BooleanField(_("compartir con la comunidad"), default=False)
+    # Priority initiatives are shared by default; the municipality may opt out per initiative.
+    share_with_community = models.BooleanField(_("compartir con la comunidad"), default=True)
+    # The traffic light last sent to the community, so an hourly check re-sends only changes.
+    community_light = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # When programming was closed; from then on every date change is a reprogramming.
     programming_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Optimistic lock: a form carries the version it was read at, a stale save is refused.
@@ -282,7 +285,8 @@ class Aro(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     raised_by_id = models.BigIntegerField(null=True, blank=True)
     raised_by_label = models.CharField(max_length=254, blank=True)
-    share_with_community = models.BooleanField(_("compartir con la comunidad"), default=False)
+    # A restriction follows its initiative's sharing unless marked private (this flag off).
+    share_with_community = models.BooleanField(_("compartir con la comunidad"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from tenants.structure.models import (
     Relevance,
     Theme,
 )
+from tenants.text import fold as text_fold
 
 MAX_BYTES = getattr(settings, "STRUCTURE_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 MAX_ROWS = 10_000
@@ -47,8 +47,7 @@ THOUSANDS = re.compile(r"\d{1,3}(?:[., ]\d{3})+")
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching headers and labels typed by people."""
-    decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text_fold(str(text).strip())
 
 
 @dataclass(frozen=True)

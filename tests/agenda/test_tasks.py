@@ -4,10 +4,11 @@ evidence on completion, who may write, isolation) and the daily reminder run in-
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -431,14 +432,15 @@ def test_daily_reminder_one_email_per_assignee_idempotent_per_day(w: World) -> N
 
 
 def test_reminder_schedule_respects_each_municipalitys_local_hour(w: World) -> None:
-    from zoneinfo import ZoneInfo
-
-    now = timezone.now()
-    alfa_hour = now.astimezone(ZoneInfo(w.alfa.time_zone)).hour
-    beta_hour = now.astimezone(ZoneInfo(w.beta.time_zone)).hour
-    assert "alfa" in schedule_task_reminders.delay(local_hour=alfa_hour).get()
-    others = schedule_task_reminders.delay(local_hour=(alfa_hour + 12) % 24).get()
-    assert "alfa" not in others and ("beta" in others) == (beta_hour == (alfa_hour + 12) % 24)
+    # 12:30 UTC is 7:30 in Bogotá (alfa) and 6:30 in Guatemala (beta). A run reminds
+    # each municipality from its local reminder hour on, never before it.
+    assert (w.alfa.time_zone, w.beta.time_zone) == ("America/Bogota", "America/Guatemala")
+    with time_machine.travel(datetime(2030, 6, 1, 12, 30, tzinfo=UTC), tick=False):
+        assert {"alfa", "beta"} <= set(schedule_task_reminders.delay(local_hour=6).get())
+        at_seven = set(schedule_task_reminders.delay(local_hour=7).get())
+        assert "alfa" in at_seven and "beta" not in at_seven
+        at_eight = set(schedule_task_reminders.delay(local_hour=8).get())
+        assert not at_eight & {"alfa", "beta"}
 
 
 def test_reminder_fails_closed_outside_a_municipality(w: World) -> None:

@@ -32,7 +32,15 @@ def _violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
 def test_public_pages(server: str, page, world: World) -> None:  # type: ignore[no-untyped-def]
     base = server.format(host="localhost")
     problems = {}
-    for path in ["/", "/cuenta/entrar/", "/cuenta/contrasena/olvido/", "/no-existe/"]:
+    for path in [
+        "/",
+        "/cuenta/entrar/",
+        "/cuenta/contrasena/olvido/",
+        "/no-existe/",
+        "/buscar/",
+        "/buscar/?q=agua",
+        "/buscar/?q=" + "a" * 300,  # the error state
+    ]:
         page.goto(base + path)
         if found := _violations(page):
             problems[path] = found
@@ -43,7 +51,7 @@ def test_workspace_pages(server: str, page, world: World) -> None:  # type: igno
     base = server.format(host="alfa.localhost")
     login(page, base, world.admin_alfa.email)
     problems = {}
-    for path in ["/", "/miembros/"]:
+    for path in ["/", "/miembros/", "/comunidad/", "/comunidad/temas/"]:
         page.goto(base + path)
         if found := _violations(page):
             problems[path] = found
@@ -66,7 +74,14 @@ def test_platform_pages(server: str, page, world: World) -> None:  # type: ignor
     base = server.format(host="localhost")
     login(page, base, world.platform_admin.email)
     problems = {}
-    for path in ["/plataforma/municipios/", "/plataforma/municipios/alfa/eliminar/", "/mis-espacios/"]:
+    for path in [
+        "/plataforma/municipios/",
+        "/plataforma/municipios/alfa/eliminar/",
+        "/mis-espacios/",
+        "/regional/",
+        "/regional/laboratorios/",
+        "/regional/vocabulario/",
+    ]:
         page.goto(base + path)
         if found := _violations(page):
             problems[path] = found

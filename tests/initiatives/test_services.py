@@ -370,8 +370,8 @@ def test_stale_when_no_report_for_more_than_a_cycle(in_alfa: World) -> None:
 
 
 def test_shared_changes_leave_outbox_events_and_private_ones_do_not(in_alfa: World) -> None:
-    private, (p1, *_r) = make_initiative(in_alfa, close=True)
-    _restriction(private, p1)
+    private, (p1, *_r) = make_initiative(in_alfa, close=True, share_with_community=False)
+    _restriction(private, p1)  # follows its initiative: not shared either
     assert not OutboxEvent.objects.exists()
     shared, (s1, *_r) = make_initiative(in_alfa, name="Mercado", share_with_community=True)
     topics = list(OutboxEvent.objects.values_list("topic", "aggregate_id"))
@@ -385,9 +385,9 @@ def test_shared_changes_leave_outbox_events_and_private_ones_do_not(in_alfa: Wor
     event = OutboxEvent.objects.filter(topic="restriction.upserted").get()
     assert event.payload["description"] == "Sin fondos" and event.payload["initiative_id"] == shared.pk
     services.initiative_save(actor=None, initiative=shared, data={"share_with_community": False})
-    # The withdrawal, then its shared restriction again without the initiative's name.
+    # The withdrawal, then its restriction's: restrictions follow their initiative.
     assert [e.topic for e in OutboxEvent.objects.order_by("-pk")[:2]] == [
-        "restriction.upserted",
+        "restriction.withdrawn",
         "initiative.withdrawn",
     ]
     # A refused write leaves no event.
@@ -467,8 +467,16 @@ def test_sharing_a_restriction_follows_its_initiative_and_can_be_withdrawn(in_al
     )  # fmt: skip
     services.initiative_save(actor=None, initiative=initiative, data={"share_with_community": False})
     last = list(OutboxEvent.objects.order_by("-pk")[:2])
-    assert {e.topic for e in last} == {"initiative.withdrawn", "restriction.upserted"}
-    resent = next(e for e in last if e.topic == "restriction.upserted")
-    assert resent.payload["initiative_id"] is None  # no longer names the withdrawn initiative
+    assert {e.topic for e in last} == {"initiative.withdrawn", "restriction.withdrawn"}
+    # Marked private while its initiative is not shared: nothing to send.
+    before = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     services.aro_set_shared(actor=None, aro=aro, shared=False)
-    assert OutboxEvent.objects.order_by("-pk").first().topic == "restriction.withdrawn"  # type: ignore[union-attr]
+    assert not OutboxEvent.objects.filter(pk__gt=before).exists()
+    # Sharing the initiative again does not bring back the restriction marked private…
+    services.initiative_save(actor=None, initiative=initiative, data={"share_with_community": True})
+    assert list(OutboxEvent.objects.filter(pk__gt=before).values_list("topic", flat=True)) == ["initiative.upserted"]
+    # …until it is shared again, naming its initiative.
+    services.aro_set_shared(actor=None, aro=aro, shared=True)
+    resent = OutboxEvent.objects.order_by("-pk").first()
+    assert resent is not None and resent.topic == "restriction.upserted"
+    assert resent.payload["initiative_id"] == initiative.pk

@@ -14,7 +14,7 @@ from tenants.accounts.models import User
 from tenants.db import local_today
 from tenants.initiatives import access, sharing
 from tenants.initiatives.models import Aro, AroKind, AroMovement, AroStep, AroType, Initiative, Milestone, Status
-from tenants.initiatives.services.common import record
+from tenants.initiatives.services.common import lock_initiative, record
 from tenants.service_utils import bump, label, lock, required
 from tenants.structure.validation import clean_name, clean_text, collect, raise_if
 
@@ -40,7 +40,7 @@ def aro_raise(
     milestone: Milestone | None = None,
     proposed_action: str = "",
     required_decision: str = "",
-    share_with_community: bool = False,
+    share_with_community: bool = True,
 ) -> Aro:
     initiative = Initiative.objects.get(pk=initiative.pk)
     access.require(access.can_edit(actor, initiative))
@@ -111,7 +111,7 @@ def _change_level(*, actor: User | None, aro: Aro, comment: str, version: int | 
             actor=actor, action=action, initiative_id=fresh.initiative_id, aro=fresh.pk,
             before={"level": old}, after={"level": fresh.level}, comment=note,
         )  # fmt: skip
-        sharing.share_aro(fresh, was_shared=fresh.share_with_community)
+        sharing.share_aro(fresh)
     return fresh
 
 
@@ -180,7 +180,7 @@ def aro_close(*, actor: User | None, aro: Aro, resolution: str, version: int | N
             actor=actor, action="aro.closed", initiative_id=fresh.initiative_id, aro=fresh.pk,
             before={"is_open": True}, after={"is_open": False}, resolution=text,
         )  # fmt: skip
-        sharing.share_aro(fresh, was_shared=fresh.share_with_community)
+        sharing.share_aro(fresh)
     return fresh
 
 
@@ -188,21 +188,24 @@ def aro_set_shared(*, actor: User | None, aro: Aro, shared: bool) -> Aro:
     """Share a restriction with the community (to detect problems that repeat across
     municipalities), or stop sharing it: the community index then forgets it."""
     with transaction.atomic():
+        # The initiative first (as every sharing decision does), then the restriction.
+        initiative = lock_initiative(aro.initiative_id)
         fresh = lock(aro, None)
+        fresh.initiative = initiative
         access.require(access.can_edit(actor, fresh.initiative))
         if fresh.kind != AroKind.RESTRICTION:
             raise ValidationError(_("Solo las restricciones se comparten con la comunidad."))
-        was_shared = fresh.share_with_community
-        if was_shared == shared:
+        was_shared = sharing.restriction_shared(fresh)
+        if fresh.share_with_community == shared:
             return fresh
         fresh.share_with_community = shared
         bump(fresh)
         fresh.save()
         record(
             actor=actor, action="aro.sharing", initiative_id=fresh.initiative_id, aro=fresh.pk,
-            before={"share_with_community": was_shared}, after={"share_with_community": shared},
+            before={"share_with_community": not shared}, after={"share_with_community": shared},
         )  # fmt: skip
-        sharing.share_aro(fresh, was_shared=was_shared)
+        sharing.share_aro(fresh, was_shared=was_shared, initiative=initiative)
     return fresh
 
 

@@ -151,7 +151,8 @@ def _initiative_write(*, actor: User | None, data: Mapping[str, Any], fresh: Ini
         "start_date": start,
         "target_date": target,
         "is_public": bool(merged.get("is_public")),
-        "share_with_community": bool(merged.get("share_with_community")),
+        # Shared by default when created (priority initiatives are the community's matter).
+        "share_with_community": bool(merged.get("share_with_community", initiative is None)),
     }
     for key, value in values.items():
         setattr(target_obj, key, value)

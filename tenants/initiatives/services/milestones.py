@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
 from tenants.db import local_today
-from tenants.initiatives import access
+from tenants.initiatives import access, sharing
 from tenants.initiatives.models import Aro, AroKind, DateChange, DateChangeKind, Initiative, Milestone, Status
 from tenants.initiatives.services.common import check_member, lock_initiative, record
 from tenants.service_utils import bump, label, lock, required
@@ -199,6 +199,7 @@ def milestone_save(
             before={"due_date": before_due} if fresh is not None and before_due != due else None,
             after={"due_date": due} if fresh is None or before_due != due else None,
         )
+        sharing.refresh_light(initiative, locked=True)
     if caller is not None:
         caller.__dict__.update({k: getattr(target, k) for k in (*MILESTONE_FIELDS, "version")})
     return target
@@ -260,6 +261,7 @@ def milestone_reprogram(
             name=target.name, before={"due_date": old}, after={"due_date": new_due}, reason=text,
             restriction=restriction.pk if restriction else None,
         )  # fmt: skip
+        sharing.refresh_light(initiative, locked=True)
     caller.due_date, caller.version = target.due_date, target.version
     return target
 
@@ -330,5 +332,6 @@ def milestone_complete(
             actor=actor, action="milestone.completed", initiative_id=initiative.pk, milestone=target.pk,
             name=target.name, after={"completed_on": completed_on},
         )  # fmt: skip
+        sharing.refresh_light(initiative, locked=True)
     caller.__dict__.update({k: getattr(target, k) for k in ("completed_on", "progress", "version")})
     return target

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tenants.accounts.models import User
 from tenants.db import local_today
-from tenants.initiatives import access, rules
+from tenants.initiatives import access, rules, sharing
 from tenants.initiatives.cycle import cycle_day
 from tenants.initiatives.models import (
     CycleSettings,
@@ -102,7 +102,7 @@ def report_submit(
     assert week_start is not None
 
     with transaction.atomic():
-        lock_initiative(initiative.pk)  # one writer per initiative at a time
+        initiative = lock_initiative(initiative.pk)  # one writer per initiative at a time
         report, created = WeeklyReport.objects.select_for_update().get_or_create(
             initiative=initiative,
             week_start=week_start,
@@ -136,6 +136,7 @@ def report_submit(
             actor=actor, action="report.submitted" if created else "report.corrected", initiative_id=initiative.pk,
             week=week_start.isoformat(), progress={str(pk): value for pk, value, _n in lines},
         )  # fmt: skip
+        sharing.refresh_light(initiative, locked=True)
     return report
 
 

@@ -189,3 +189,40 @@ def pair_agreements(*, specialist: User | None = None) -> list[PairAgreement]:
             )
         )
     return sorted(out, key=lambda p: (-p.cases, p.specialist_a, p.specialist_b))
+
+
+# --- Learning from agreed alignments -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreedText:
+    """An initiative's indexed text and its published alignment: a training example."""
+
+    item_key: str
+    text: str
+    goals: tuple[int, ...]
+    targets: tuple[str, ...]
+
+
+def agreed_texts() -> list[AgreedText]:
+    """Published alignments whose initiative is still in the index with its text (a withdrawn
+    initiative's tombstone has none, and its text is no longer ours to learn from). Local
+    targets count as their official parent: the model knows only the official catalogue."""
+    from ods_alignment.models import FinalAlignment
+
+    parents = dict(Target.objects.filter(is_local=True).values_list("code", "parent__code"))
+    rows = (
+        FinalAlignment.objects.filter(published_at__isnull=False, case__item__withdrawn_at__isnull=True)
+        .exclude(case__item__text="", case__item__title="")
+        .values_list("item_key", "case__item__title", "case__item__text", "goals", "targets")
+        .order_by("item_key")
+    )
+    return [
+        AgreedText(
+            item_key=key,
+            text=f"{title}\n{text}".strip(),
+            goals=tuple(sorted(goals)),
+            targets=tuple(sorted({parents.get(code) or code for code in targets})),
+        )
+        for key, title, text, goals, targets in rows
+    ]

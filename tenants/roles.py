@@ -24,6 +24,8 @@ class PlatformRole(models.TextChoices):
 # The regional team runs the community layer (console, vocabulary, detection, SDG workflow);
 # platform administrators may do what it does.
 REGIONAL_ROLES = frozenset({PlatformRole.REGIONAL_TEAM, PlatformRole.PLATFORM_ADMIN})
+# Who works in the SDG alignment workflow: specialists, and the regional team that runs it.
+SDG_ROLES = REGIONAL_ROLES | {PlatformRole.SDG_SPECIALIST}
 
 # Who may manage a workspace's members (invite, change roles).
 MEMBER_MANAGERS = frozenset({MunicipalRole.SYSTEM_COUNTERPART, MunicipalRole.MAYOR})

@@ -26,6 +26,7 @@ from ods_alignment.suggest.model import (
     TargetSuggestion,
     build_base,
     default_model,
+    model_path,
     reset_default_model,
     train,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "build_base",
     "default_model",
     "detect_language",
+    "model_path",
     "read_examples",
     "reset_default_model",
     "suggest",

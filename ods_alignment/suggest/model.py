@@ -645,11 +645,21 @@ def train(
 _DEFAULT: Model | None = None
 
 
+def model_path() -> Path:
+    """Where the model in use lives: `SDG_MODEL_PATH` when set (a retrained model on a volume
+    every web and worker pod mounts; the image's own files are read-only), else the shipped
+    file."""
+    configured = os.environ.get("SDG_MODEL_PATH", "").strip()
+    return Path(configured) if configured else DEFAULT_MODEL_PATH
+
+
 def default_model() -> Model:
-    """The shipped model (loaded once per process); built from the prior when the file is missing."""
+    """The model in use (loaded once per process): `model_path()`, else the shipped file, else
+    built from the prior."""
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Model.load(DEFAULT_MODEL_PATH) if DEFAULT_MODEL_PATH.exists() else build_base()
+        path = next((p for p in (model_path(), DEFAULT_MODEL_PATH) if p.exists()), None)
+        _DEFAULT = Model.load(path) if path is not None else build_base()
     return _DEFAULT
 
 

@@ -1,14 +1,17 @@
 """Retrain the SDG suggestion model from labelled examples (e.g. agreed alignments).
 
-    manage.py sdg_train --examples agreed.jsonl [--examples more.jsonl] [--output model.npz]
+    manage.py sdg_train --from-alignments [--examples more.jsonl] [--output model.npz]
+
+--from-alignments learns from the published alignments (each initiative's indexed title and
+text with its agreed goals and targets); --examples adds JSON Lines files.
 
 Input: JSON Lines {"text": "...", "lang": "es"|"en"|"fr", "goals": [6, 11], "targets": ["6.1"]}.
 First the examples are split (stable hash of the text) into a training part and a held-out part
 (--holdout, default 20%) that is never trained on; the model trained on the training part and
 the untrained model (official texts + lexicon, calibrated on the same training part) are both
 scored on the held-out part, and the improvement in macro F1 and accuracy is printed. Then the
-model is trained on all the examples and written (default: the shipped model file). Without
---examples it writes the untrained model.
+model is trained on all the examples and written (default: `SDG_MODEL_PATH`, else the shipped
+model file). Without examples it writes the untrained model.
 """
 
 from __future__ import annotations
@@ -25,12 +28,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--examples", action="append", default=[], help="JSON Lines file (repeatable)")
+        parser.add_argument(
+            "--from-alignments", action="store_true", help="learn from the published alignments in the database"
+        )
         parser.add_argument("--output", help="model file to write (default: the shipped model)")
         parser.add_argument("--holdout", type=float, default=0.2, help="share held out for the report (0.2)")
         parser.add_argument("--data-dir", help="folder of the official SDG YAML texts (es/, en/, fr/)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from ods_alignment.suggest import DEFAULT_MODEL_PATH, GOALS, build_base, read_examples, reset_default_model
+        from ods_alignment.suggest import (
+            GOALS,
+            Example,
+            build_base,
+            detect_language,
+            model_path,
+            read_examples,
+            reset_default_model,
+        )
         from ods_alignment.suggest import train as train_model
         from ods_alignment.suggest.catalogue import load_official_texts
         from ods_alignment.suggest.model import macro_f1
@@ -44,8 +58,14 @@ class Command(BaseCommand):
                 examples.extend(read_examples(path))
             except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
+        if options["from_alignments"]:
+            from ods_alignment.selectors import agreed_texts
+
+            agreed = agreed_texts()
+            examples.extend(Example.of(a.text, detect_language(a.text), a.goals, a.targets) for a in agreed)
+            self.stdout.write(f"{len(agreed)} published alignments")
         official = load_official_texts(options.get("data_dir"))
-        output = options.get("output") or DEFAULT_MODEL_PATH
+        output = options.get("output") or model_path()
 
         if not examples:
             model = build_base(official=official)

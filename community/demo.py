@@ -18,4 +18,8 @@ def load_community(slugs: list[str]) -> None:
         relay_municipality(municipality.schema_name)  # themes first reach the mapping page
     for municipality in municipalities:
         confirm_demo_mappings(municipality)
+    # Published alignments reach the index before detection reads their SDG targets.
+    from ods_alignment.demo import load_alignment_demo
+
+    load_alignment_demo()
     run_detection()

@@ -148,6 +148,7 @@ class IndexItem(models.Model):
             GinIndex(fields=["search_vector"], name="indexitem_search_idx"),
             GinIndex(fields=["platform_themes"], name="indexitem_themes_idx"),
             GinIndex(fields=["sdg_goals"], name="indexitem_sdg_idx"),
+            GinIndex(fields=["sdg_targets"], name="indexitem_sdg_targets_idx"),
             models.Index(fields=["kind", "country"], name="indexitem_kind_country_idx"),
             models.Index(fields=["id"], condition=models.Q(search_dirty=True), name="indexitem_dirty_idx"),
         ]

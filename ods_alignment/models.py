@@ -314,3 +314,29 @@ class AlignmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} ({self.case_id})"
+
+
+class MethodPageRevision(models.Model):
+    """One saved version of the editable text of the public method page (/ods/metodo/), in
+    Spanish and English. Append-only: the newest row is the page, the older ones are its
+    history (who changed it and when, and what it said), and `version` is the optimistic
+    lock the edit form carries. With no row, the page shows the default text in code."""
+
+    version = models.PositiveIntegerField(unique=True)
+    body_es = models.TextField(_("texto en español"))
+    body_en = models.TextField(_("texto en inglés"), blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("versión de la página del método")
+        verbose_name_plural = _("versiones de la página del método")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="odsmethod_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

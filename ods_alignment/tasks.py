@@ -13,6 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +21,7 @@ from django.utils.translation import ngettext
 from ods_alignment import selectors
 from ods_alignment.models import Assignment
 from tenants.db import in_public_schema
+from tenants.links import portal_url
 from tenants.service_utils import label
 
 
@@ -64,6 +66,7 @@ def _send(rows: list[Assignment], today: object) -> None:
             else:
                 when = ngettext("vence en %(n)d día", "vence en %(n)d días", days) % {"n": days}
             lines.append(f"- {title} ({case.municipality.name}): {assignment.due_date:%Y-%m-%d}, {when}")
+            lines.append(f"  {portal_url(reverse('ods:case', args=[case.pk], urlconf=settings.PUBLIC_SCHEMA_URLCONF))}")
         subject = ngettext(
             "SIGOBito: %(n)d alineación ODS pendiente", "SIGOBito: %(n)d alineaciones ODS pendientes", len(rows)
         ) % {"n": len(rows)}
@@ -74,6 +77,9 @@ def _send(rows: list[Assignment], today: object) -> None:
                 _("Estas alineaciones ODS esperan su propuesta independiente:"),
                 "",
                 *lines,
+                "",
+                _("Todo lo que le espera: %(url)s")
+                % {"url": portal_url(reverse("ods:queue", urlconf=settings.PUBLIC_SCHEMA_URLCONF))},
                 "",
                 _("Gracias por su trabajo."),
             ]

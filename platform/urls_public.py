@@ -47,6 +47,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("community/", include("search.urls_api")),
     path("community/", include("community.urls_console_api")),
     path("community/", include("community.urls_vocabulary_api")),
+    path("sdg/", include("ods_alignment.urls_api")),
     path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
 ]
 
@@ -56,6 +57,7 @@ urlpatterns = [
     path("mis-espacios/", views.my_workspaces, name="my-workspaces"),
     path("plataforma/", include(platform_patterns)),
     path("buscar/", include("search.urls")),
+    path("ods/", include("ods_alignment.urls")),
     path("regional/vocabulario/", include("community.urls_vocabulary")),
     path("regional/", include("community.urls_console")),
     path("api/v1/", include(api_patterns)),

@@ -79,5 +79,6 @@ urlpatterns = [
     path("comunicacion/", include("tenants.communications.urls")),
     path("comunidad/temas/", include("community.urls_mapping")),
     path("comunidad/", include("community.urls_workspace")),
+    path("ods/", include("ods_alignment.urls_workspace")),
     path("api/v1/", include(api_patterns)),
 ]

@@ -28,7 +28,10 @@ class CommunitySearchApi(APIView):
             "Full-text search (Spanish; accents, plurals and typos tolerated) over the initiatives and "
             "restrictions that municipalities share publicly, with facet counts. Repeat a filter parameter "
             "to accept several values (OR within a facet, AND across facets). Facet counts apply every "
-            "filter except the facet's own. `q` longer than 200 characters is a 400 naming `q`."
+            "filter except the facet's own. `sdg_goal` filters by goal (1-17) and `sdg_target` by target code "
+            "(`6.1`, `6.a`, or a local target such as `11.2.1`); an unknown code is a 400 naming `sdg_target`. "
+            "Goal labels carry the goal's short name, target labels the start of the target's text. "
+            "`q` longer than 200 characters is a 400 naming `q`."
         ),
         parameters=[SearchParamsSerializer],
         responses={200: SearchResultsSerializer},

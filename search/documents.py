@@ -42,6 +42,7 @@ class CommunityItemDocument(Document):
     population_bracket = Keyword()
     platform_themes = Keyword()
     sdg_goals = Keyword()
+    sdg_targets = Keyword()  # "6.1", "11.2.1": exact codes, for the terms filter and facet
     status = Keyword()
     is_public = Boolean()
     updated_at = Date()
@@ -68,6 +69,7 @@ class CommunityItemDocument(Document):
             population_bracket=item.population_bracket,
             platform_themes=[str(pk) for pk in item.platform_themes],
             sdg_goals=[str(goal) for goal in item.sdg_goals],
+            sdg_targets=list(item.sdg_targets),
             status=facet_status(item),
             is_public=item.is_public,
             updated_at=item.updated_at,

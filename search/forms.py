@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from community.models import ItemKind, PopulationBracket
+from search import sdg
 from search.backends import DEFAULT_PAGE_SIZE, MAX_RESULT_WINDOW, SearchRequest
 from search.text import MAX_QUERY_LENGTH
 from tenants.models import Country
@@ -31,6 +32,7 @@ def to_request(data: dict[str, Any], *, public_only: bool = True) -> SearchReque
         population_bracket=tuple(data.get("population_bracket") or ()),
         platform_theme=tuple(data.get("platform_theme") or ()),
         sdg_goal=tuple(data.get("sdg_goal") or ()),
+        sdg_target=tuple(data.get("sdg_target") or ()),
         status=tuple(data.get("status") or ()),
         page=data.get("page") or 1,
         page_size=data.get("page_size") or DEFAULT_PAGE_SIZE,
@@ -78,6 +80,8 @@ class SearchForm(forms.Form):
     population_bracket = ValueListField(forms.ChoiceField(choices=BRACKETS), label=_("Población"))
     platform_theme = ValueListField(forms.IntegerField(min_value=1, max_value=2**31 - 1), label=_("Tema"))
     sdg_goal = ValueListField(forms.TypedChoiceField(choices=[(g, g) for g in SDG_GOALS], coerce=int), label=_("ODS"))
+    # Codes are checked against the catalogue in clean_sdg_target (one query for all).
+    sdg_target = ValueListField(forms.CharField(max_length=sdg.TARGET_CODE_MAX), label=_("Meta ODS"))
     status = ValueListField(forms.CharField(max_length=30), label=_("Estado"))
     page = forms.IntegerField(
         min_value=1, max_value=MAX_RESULT_WINDOW // DEFAULT_PAGE_SIZE, required=False, widget=forms.HiddenInput
@@ -85,6 +89,13 @@ class SearchForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+    def clean_sdg_target(self) -> list[str]:
+        codes = list(dict.fromkeys(sdg.normalise_code(code) for code in self.cleaned_data["sdg_target"]))
+        errors = sdg.target_code_errors(codes)
+        if errors:
+            raise ValidationError(errors, code="invalid_target")
+        return codes
 
     def to_request(self) -> SearchRequest:
         return to_request(self.cleaned_data)

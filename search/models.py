@@ -29,7 +29,7 @@ class SearchWord(models.Model):
 # --- pre-aggregated facet counts (search/counts.py keeps them; searches without text read them) ---
 #
 # A search without text used to count every visible row (440,000 at benchmark scale) for its
-# total and seven facets: 1-2 s. These tables hold the same counts, grouped, so such a
+# total and eight facets: 1-2 s. These tables hold the same counts, grouped, so such a
 # search adds up a few thousand cells instead. What each row means is in search/counts.py.
 
 
@@ -46,6 +46,7 @@ class FacetCell(models.Model):
     population_bracket = models.CharField(max_length=12)
     sdg_goals = ArrayField(models.SmallIntegerField())
     platform_themes = ArrayField(models.IntegerField())
+    sdg_targets = ArrayField(models.CharField(max_length=12), default=list)
     n = models.IntegerField()
 
     def __str__(self) -> str:
@@ -63,6 +64,7 @@ class FacetCube(models.Model):
     population_bracket = models.CharField(max_length=12)
     sdg_goals = ArrayField(models.SmallIntegerField())
     platform_themes = ArrayField(models.IntegerField())
+    sdg_targets = ArrayField(models.CharField(max_length=12), default=list)
     n = models.IntegerField()
 
     class Meta:
@@ -77,6 +79,7 @@ class FacetCube(models.Model):
                     "population_bracket",
                     "sdg_goals",
                     "platform_themes",
+                    "sdg_targets",
                 ],
                 name="search_facetcube_cell",
             )

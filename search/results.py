@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from community import selectors
 from community.models import IndexItem, ItemKind, PlatformTheme, PopulationBracket
+from search import sdg
 from search.backends import FACETS, FacetValue, Hit, SearchRequest
 from search.text import snippet_html, snippet_plain
 from tenants.models import Country
@@ -68,7 +69,9 @@ def _labeller(facet: str, values: Sequence[str]) -> Mapping[str, str]:
         ids = [pk for v in values if (pk := parse_id(v)) is not None]
         return {str(pk): name for pk, name in PlatformTheme.objects.filter(pk__in=ids).values_list("pk", "name")}
     if facet == "sdg_goal":
-        return {v: _("ODS %(goal)s") % {"goal": v} for v in values}
+        return sdg.goal_labels(values)
+    if facet == "sdg_target":
+        return sdg.target_labels(values)
     if facet == "status":
         return status_labels()
     return {}
@@ -89,10 +92,15 @@ def labelled_facets(
         for value in chosen.get(facet, ()):
             keep.setdefault(value, counts.get(value, 0))
         labels = _labeller(facet, list(keep))
-        facets[facet] = sorted(
-            (FacetValue(value, labels.get(value, value), count) for value, count in keep.items()),
-            key=lambda f: (-f.count, f.label.lower()),
-        )
+        values = [FacetValue(value, labels.get(value, value), count) for value, count in keep.items()]
+        # Most frequent first; equal counts: SDGs in the official order ("6.2" before "6.10"),
+        # the rest by label (two stable sorts).
+        if facet in ("sdg_goal", "sdg_target"):
+            values.sort(key=lambda f: sdg.code_order(f.value))
+        else:
+            values.sort(key=lambda f: f.label.lower())
+        values.sort(key=lambda f: -f.count)
+        facets[facet] = values
     return facets
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from community.models import ItemKind
+from search import sdg
 from search.backends import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW
 from search.forms import BRACKETS, MAX_FILTER_VALUES, SDG_GOALS
 from search.text import MAX_QUERY_LENGTH
@@ -38,11 +39,22 @@ class SearchParamsSerializer(serializers.Serializer):  # type: ignore[type-arg]
     sdg_goal = _values(
         serializers.ChoiceField(choices=list(SDG_GOALS)), _("Objetivo de Desarrollo Sostenible, 1 a 17 (repetible).")
     )
+    sdg_target = _values(
+        serializers.CharField(max_length=sdg.TARGET_CODE_MAX),
+        _("Meta ODS por su código: 6.1, 6.a o una meta local como 11.2.1 (repetible)."),
+    )
     status = _values(serializers.CharField(max_length=30), _("Estado (repetible)."))
     page = serializers.IntegerField(required=False, min_value=1, default=1)
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
     )
+
+    def validate_sdg_target(self, value: list[str]) -> list[str]:
+        codes = list(dict.fromkeys(sdg.normalise_code(code) for code in value))
+        errors = sdg.target_code_errors(codes)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return codes
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("page", 1) * attrs.get("page_size", DEFAULT_PAGE_SIZE) > MAX_RESULT_WINDOW:
@@ -66,6 +78,7 @@ class FacetsSerializer(serializers.Serializer):  # type: ignore[type-arg]
     population_bracket = FacetValueSerializer(many=True)
     platform_theme = FacetValueSerializer(many=True)
     sdg_goal = FacetValueSerializer(many=True)
+    sdg_target = FacetValueSerializer(many=True)
     status = FacetValueSerializer(many=True)
 
 

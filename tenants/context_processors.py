@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tenants.middleware import PUBLIC_PREFIXES
-from tenants.roles import MEMBER_MANAGERS, REGIONAL_ROLES, PlatformRole
+from tenants.roles import MEMBER_MANAGERS, REGIONAL_ROLES, SDG_ROLES, PlatformRole
 from tenants.selectors import platform_roles_of
 
 # (url name, label, roles that see it; empty = every member).
@@ -20,6 +20,7 @@ WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("communications:list", _("Comunicación"), frozenset()),
     ("structure:overview", _("Estructura"), frozenset()),
     ("community:groups", _("Comunidad"), frozenset()),
+    ("sdg_workspace:index", _("ODS"), frozenset()),
     ("workspace:members", _("Miembros"), frozenset(MEMBER_MANAGERS)),
     ("api-docs", _("API"), frozenset()),
 ]
@@ -27,7 +28,9 @@ WORKSPACE_NAV: list[tuple[str, Any, frozenset[str]]] = [
 PUBLIC_NAV: list[tuple[str, Any, frozenset[str] | None]] = [
     ("home", _("Municipios"), frozenset()),
     ("search:index", _("Buscar en la comunidad"), frozenset()),
+    ("ods:index", _("ODS"), frozenset()),
     ("my-workspaces", _("Mis espacios"), None),
+    ("ods:queue", _("Alineación ODS"), SDG_ROLES),
     ("console:groups", _("Consola regional"), REGIONAL_ROLES),
     (
         "vocabulary:list",
@@ -48,13 +51,20 @@ def _platform_roles(request: HttpRequest) -> frozenset[str]:
     return cached
 
 
+# Pages that belong to a nav entry without living under its address.
+SECTION_PAGES: dict[str, tuple[str, ...]] = {"ods:queue": ("ods:local-targets", "ods:agreement", "ods:workshops")}
+
+
 def _item(name: str, label: Any, current: str) -> dict[str, Any] | None:
     try:
         url = reverse(name)
+        urls = [url, *(reverse(extra) for extra in SECTION_PAGES.get(name, ()))]
     except NoReverseMatch:
         return None
-    active = current == url if url == "/" else current.startswith(url)
-    return {"url": url, "label": label, "active": active}
+    matched = [u for u in urls if (current == u if u == "/" else current.startswith(u))]
+    active = bool(matched)
+    # The length of the matched address: the most specific entry wins (see shell).
+    return {"url": url, "label": label, "active": active, "match": max(map(len, matched), default=0)}
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -80,6 +90,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 continue
             if item := _item(name, label, request.path):
                 items.append(item)
+    # Nested sections (/ods/ and /ods/casos/, /regional/ and /regional/vocabulario/): only the
+    # most specific entry is the current page.
+    active = [item for item in items if item["active"]]
+    for item in active:
+        item["active"] = item is max(active, key=lambda i: i["match"])
     return {
         "current_municipality": municipality,
         "nav_items": items,

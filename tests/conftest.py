@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from ods_alignment.catalogue import load_catalogue
+from ods_alignment.models import Goal
 from tenants import services
 from tenants.accounts.models import User
 from tenants.models import Membership, Municipality
@@ -202,3 +204,15 @@ def start_worker(broker: str, mail_dir: Path, **env: str) -> subprocess.Popen[st
             **env,
         ),
     )
+
+
+# The official SDG catalogue: read-only reference data, loaded once per session and kept
+# (committed like the session world), so that every test that labels or checks goals and
+# targets sees the same catalogue whatever ran before it.
+@pytest.fixture(scope="session")
+def sdg_catalogue(world: World, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        connection.set_schema_to_public()
+        if not Goal.objects.exists():
+            load_catalogue()
+    yield

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # The facets, in the order pages show them. Each is also the name of the request's filter
 # and of the GET parameter.
-FACETS = ("kind", "country", "region", "population_bracket", "platform_theme", "sdg_goal", "status")
+FACETS = ("kind", "country", "region", "population_bracket", "platform_theme", "sdg_goal", "sdg_target", "status")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 # Deep pages cost a sort of everything before them (and Elasticsearch refuses past 10,000).
@@ -39,6 +39,8 @@ class SearchRequest:
     population_bracket: tuple[str, ...] = ()
     platform_theme: tuple[int, ...] = ()
     sdg_goal: tuple[int, ...] = ()
+    # Target codes ("6.1", "6.a", local "11.2.1"), as IndexItem.sdg_targets holds them.
+    sdg_target: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     kind: tuple[str, ...] = ()
     page: int = 1

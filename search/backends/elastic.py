@@ -26,7 +26,7 @@ from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.dsl import Q, Search
 
 from search.backends import FACETS, BackendUnavailable, SearchRequest, SearchResults
-from search.documents import CommunityItemDocument
+from search.documents import CommunityItemDocument, index_definition
 from search.results import FACET_SIZE, hydrate, labelled_facets
 from search.text import MARK_START, MARK_STOP
 
@@ -42,6 +42,7 @@ FIELDS = {
     "population_bracket": "population_bracket",
     "platform_theme": "platform_themes",
     "sdg_goal": "sdg_goals",
+    "sdg_target": "sdg_targets",
     "status": "status",
 }
 TEXT_FIELDS = ["title^3", "text", "themes", "municipality_name"]
@@ -78,7 +79,26 @@ def ensure_index() -> None:
         except ApiError as exc:
             if "resource_already_exists" not in str(exc):  # another process was faster
                 raise
+    else:
+        _add_new_fields(es)
     _ready.add(key)
+
+
+def _add_new_fields(es: Elasticsearch) -> None:
+    """Give an index created by an earlier version the fields added since (sdg_targets), before
+    the first document carrying them arrives: otherwise Elasticsearch would guess a text field,
+    on which the terms aggregation of a facet fails. Existing fields are sent unchanged, which
+    Elasticsearch accepts; a field it already guessed differently cannot be changed in place
+    and needs a rebuild (`community_rebuild`), which this logs."""
+    properties = index_definition(index_name())["mappings"]["properties"]
+    try:
+        es.indices.put_mapping(index=index_name(), properties=properties)
+    except ApiError as exc:
+        logger.warning(
+            "Could not add the new fields to the Elasticsearch index %s (%s); rebuild it with community_rebuild.",
+            index_name(),
+            exc,
+        )
 
 
 def recreate_index() -> None:

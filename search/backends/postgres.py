@@ -108,6 +108,7 @@ _FILTER_SQL = {
     "population_bracket": "m.population_bracket = ANY(%s)",
     "platform_theme": "m.platform_themes && %s::integer[]",
     "sdg_goal": "m.sdg_goals && %s::smallint[]",
+    "sdg_target": "m.sdg_targets && %s::varchar[]",
     "status": "m.facet_status = ANY(%s)",
 }
 # How each facet's values are read from a matching row (arrays count once per element).
@@ -118,6 +119,7 @@ _FACET_SQL = {
     "population_bracket": ("m.population_bracket", ""),
     "platform_theme": ("v::text", "unnest(m.platform_themes)"),
     "sdg_goal": ("v::text", "unnest(m.sdg_goals)"),
+    "sdg_target": ("v::text", "unnest(m.sdg_targets)"),
     "status": ("m.facet_status", ""),
 }
 
@@ -357,7 +359,7 @@ class _Found:
     facets_partial: bool = False
 
 
-_COLUMNS = ("id", "kind", "country", "region", "population_bracket", "platform_themes", "sdg_goals")
+_COLUMNS = ("id", "kind", "country", "region", "population_bracket", "platform_themes", "sdg_goals", "sdg_targets")
 
 
 def _filter_value(facet: str, values: tuple[str, ...]) -> list[Any]:
@@ -384,6 +386,8 @@ def _filtered(rows: QuerySet[IndexItem], request: SearchRequest) -> QuerySet[Ind
         rows = rows.filter(platform_themes__overlap=[int(v) for v in r.platform_theme])
     if r.sdg_goal:
         rows = rows.filter(sdg_goals__overlap=[int(v) for v in r.sdg_goal])
+    if r.sdg_target:
+        rows = rows.filter(sdg_targets__overlap=list(r.sdg_target))
     if r.status:
         status = f"{FACET_STATUS_SQL} = ANY(%s)"
         rows = rows.filter(RawSQL(status, (list(r.status),), BooleanField()))  # noqa: S611
@@ -430,7 +434,7 @@ def facet_counts(request: SearchRequest) -> tuple[int, dict[str, list[tuple[str,
             args.extend(_filter_value(facet, filters[facet]) for facet in names)
         sql = [
             "WITH c AS MATERIALIZED (SELECT m.kind, m.facet_status, m.country, m.region, m.population_bracket,"
-            f" m.platform_themes, m.sdg_goals, m.n, {', '.join(flags)} FROM search_facetcube m"
+            f" m.platform_themes, m.sdg_goals, m.sdg_targets, m.n, {', '.join(flags)} FROM search_facetcube m"
             f" WHERE {'m.is_public' if request.public_only else 'TRUE'} AND ({keep}))"
         ]
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ods_alignment import selectors_workspace as sdg_workspace
 from tenants.accounts.models import User, acting_user
 from tenants.communications import interface as communications_interface
 from tenants.db import local_today
@@ -112,6 +113,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "closed": initiative.programming_closed_at is not None,
         "status_form": forms.StatusForm(initiative=initiative, initial={"version": initiative.version}),
         "communication": communications_interface.results_for_initiative(initiative.pk),
+        "sdg": sdg_workspace.for_initiative(request.municipality.pk, initiative.pk),  # type: ignore[attr-defined]
     }
     return render(request, "initiatives/detail.html", context)
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ods_alignment import selectors_workspace as sdg_workspace
 from tenants.accounts.models import acting_user
 from tenants.accounts.ratelimit import client_address
 from tenants.forms_util import apply_errors
@@ -75,6 +76,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form_token": services.form_token(),
         "token_field": TOKEN_FIELD,
         "honeypot_field": HONEYPOT_FIELD,
+        "sdg": sdg_workspace.published_for_initiative(request.municipality.pk, initiative.pk),  # type: ignore[attr-defined]
     }
     return render(request, "initiatives/public/detail.html", context, status=400 if request.method == "POST" else 200)
 

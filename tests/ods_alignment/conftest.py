@@ -3,32 +3,20 @@ committed like the session world), SDG specialists, and shared initiatives to al
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from community.models import IndexItem
-from ods_alignment.catalogue import load_catalogue
-from ods_alignment.models import AlignmentCase, Goal
+from ods_alignment.models import AlignmentCase
 from ods_alignment.services import case_open
 from tenants import services as tenant_services
 from tenants.accounts.models import User
 from tenants.roles import PlatformRole
 from tests.community.factories import make_item
 from tests.conftest import PASSWORD, World
-
-
-@pytest.fixture(scope="session")
-def sdg_catalogue(world: World, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        connection.set_schema_to_public()
-        if not Goal.objects.exists():
-            load_catalogue()
-    yield
 
 
 @dataclass

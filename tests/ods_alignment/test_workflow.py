@@ -332,6 +332,11 @@ def test_reminders_once_a_day(team: Team) -> None:
         "vencida hace 1 día" in by_address[team.ana.email].body and "vence en 2 días" in by_address[team.ana.email].body
     )
     assert "vence en" not in by_address[team.ben.email].body
+    # Each line links to its case on the portal, and the end to the whole queue.
+    assert f"/ods/casos/{due.pk}/" in by_address[team.ana.email].body
+    assert f"/ods/casos/{late.pk}/" in by_address[team.ben.email].body
+    assert f"/ods/casos/{due.pk}/" not in by_address[team.ben.email].body
+    assert "/ods/casos/\n" in by_address[team.ana.email].body
     assert Assignment.objects.filter(reminded_at__isnull=False).count() == 3
     mail.outbox.clear()
     assert send_reminders() == 0 and mail.outbox == []

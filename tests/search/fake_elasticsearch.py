@@ -1,7 +1,7 @@
 """A local stand-in for an Elasticsearch server: a real HTTP server on 127.0.0.1 that
 records what it receives and answers just enough of the API for indexing (index exists /
-create, `_bulk`). The real client talks to it over HTTP, so its requests, headers, product
-check and error handling are exercised as they would be against a server.
+create, mapping update, `_bulk`). The real client talks to it over HTTP, so its requests,
+headers, product check and error handling are exercised as they would be against a server.
 
     with FakeElasticsearch() as fake:
         with override_settings(ELASTICSEARCH_URL=fake.url):
@@ -86,6 +86,16 @@ class FakeElasticsearch:
         if len(parts) == 1 and method == "PUT":
             self.indices[parts[0]] = json.loads(body or b"{}")
             return 200, {"acknowledged": True, "shards_acknowledged": True, "index": parts[0]}
+        if len(parts) == 2 and parts[1] == "_mapping" and method in ("PUT", "POST"):
+            if parts[0] not in self.indices:
+                return 404, {"error": {"type": "index_not_found_exception", "reason": parts[0]}, "status": 404}
+            mappings = self.indices[parts[0]].setdefault("mappings", {}).setdefault("properties", {})
+            for name, definition in json.loads(body or b"{}").get("properties", {}).items():
+                if name in mappings and mappings[name] != definition:
+                    reason = f"mapper [{name}] cannot be changed"
+                    return 400, {"error": {"type": "illegal_argument_exception", "reason": reason}, "status": 400}
+                mappings[name] = definition
+            return 200, {"acknowledged": True}
         if len(parts) == 1 and method == "DELETE":
             self.indices.pop(parts[0], None)
             return 200, {"acknowledged": True}

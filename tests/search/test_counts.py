@@ -28,6 +28,8 @@ def _values(item: IndexItem, facet: str) -> list[str]:
         return [str(v) for v in item.platform_themes]
     if facet == "sdg_goal":
         return [str(v) for v in item.sdg_goals]
+    if facet == "sdg_target":
+        return list(item.sdg_targets)
     if facet == "status":
         return [facet_status(item)]
     return [str(getattr(item, facet))]

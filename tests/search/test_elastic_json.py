@@ -22,7 +22,8 @@ def test_index_has_the_spanish_analyzer_and_keyword_facets() -> None:
     for text_field in ("title", "text", "themes", "municipality_name"):
         assert properties[text_field]["type"] == "text"
         assert properties[text_field]["analyzer"] == "sigobito_es"
-    for facet_field in ("kind", "country", "region", "population_bracket", "platform_themes", "sdg_goals", "status"):
+    facet_fields = ("kind", "country", "region", "population_bracket", "platform_themes", "sdg_goals", "sdg_targets")
+    for facet_field in (*facet_fields, "status"):
         assert properties[facet_field] == {"type": "keyword"}
     assert properties["is_public"] == {"type": "boolean"}
     # The class default, overridable by ELASTICSEARCH_INDEX.
@@ -73,7 +74,16 @@ def test_filters_are_terms_and_facets_are_aggregations_without_their_own_filter(
     kind = {"terms": {"kind": ["initiative"]}}
     assert body["post_filter"] == {"bool": {"filter": [kind, country, theme, sdg]}}
     aggs = body["aggs"]
-    assert set(aggs) == {"kind", "country", "region", "population_bracket", "platform_theme", "sdg_goal", "status"}
+    assert set(aggs) == {
+        "kind",
+        "country",
+        "region",
+        "population_bracket",
+        "platform_theme",
+        "sdg_goal",
+        "sdg_target",
+        "status",
+    }
     assert aggs["country"] == {
         "filter": {"bool": {"filter": [kind, theme, sdg]}},
         "aggs": {"values": {"terms": {"field": "country", "size": 20}}},

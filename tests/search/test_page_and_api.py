@@ -115,6 +115,7 @@ def test_api_returns_results_and_facets(add: Add, w: World) -> None:
         "population_bracket",
         "platform_theme",
         "sdg_goal",
+        "sdg_target",
         "status",
     }
 

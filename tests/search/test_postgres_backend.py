@@ -160,13 +160,16 @@ def facet(results_facets: dict, name: str) -> dict[str, tuple[str, int]]:
     return {f.value: (f.label, f.count) for f in results_facets[name]}
 
 
-def test_facet_counts_and_labels(catalogue: dict[str, IndexItem]) -> None:
+def test_facet_counts_and_labels(catalogue: dict[str, IndexItem], sdg_catalogue: None) -> None:
     results = get_backend().search(SearchRequest(q="agua"))
     assert results.total == 4
     f = results.facets
     assert facet(f, "country") == {"CO": ("Colombia", 3), "GT": ("Guatemala", 1)}
     assert facet(f, "kind") == {"initiative": ("Iniciativa", 3), "restriction": ("Restricción", 1)}
-    assert facet(f, "sdg_goal") == {"6": ("ODS 6", 3), "4": ("ODS 4", 1)}
+    assert facet(f, "sdg_goal") == {
+        "6": ("ODS 6: Agua Limpia y Saneamiento", 3),
+        "4": ("ODS 4: Educación de Calidad", 1),
+    }
     theme = catalogue["a1"].platform_themes[0]
     assert facet(f, "platform_theme") == {str(theme): ("Agua y saneamiento", 2)}
     assert facet(f, "status") == {
@@ -178,7 +181,9 @@ def test_facet_counts_and_labels(catalogue: dict[str, IndexItem]) -> None:
     assert facet(f, "population_bracket")["10k-50k"] == ("De 10 000 a 50 000 habitantes", 3)
 
 
-def test_filters_narrow_and_facets_keep_their_own_alternatives(catalogue: dict[str, IndexItem]) -> None:
+def test_filters_narrow_and_facets_keep_their_own_alternatives(
+    catalogue: dict[str, IndexItem], sdg_catalogue: None
+) -> None:
     results = get_backend().search(SearchRequest(q="agua", country=("GT",)))
     assert [h.title for h in results.hits] == ["Agua limpia"]
     assert results.total == 1
@@ -200,7 +205,7 @@ def test_filters_narrow_and_facets_keep_their_own_alternatives(catalogue: dict[s
     }
     # A chosen value stays in its facet even with no results.
     chosen = get_backend().search(SearchRequest(q="caminos", sdg_goal=(13,)))
-    assert facet(chosen.facets, "sdg_goal") == {"13": ("ODS 13", 0)}
+    assert facet(chosen.facets, "sdg_goal") == {"13": ("ODS 13: Acción por el Clima", 0)}
 
 
 def test_pages(add: Add) -> None:

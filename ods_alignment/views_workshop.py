@@ -1,0 +1,76 @@
+"""The workshop summary on the public domain (/ods/taller/): a printable summary of one
+municipality's SDG alignment for the discussion workshop, for the regional team and the SDG
+specialists who run it (SDG_ROLES); anyone else logged in gets a 404, as if the page were
+not there, and a visitor is sent to log in.
+
+It reads the public projection only (the community index and the published alignments),
+never a municipality's schema, and uses the same template and the same selector shape as
+the municipality's own copy in its workspace (/ods/taller/ on its host)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ods_alignment import selectors_workspace as selectors
+from ods_alignment.workshop_pdf import pdf_filename, workshop_pdf
+from tenants.accounts.models import acting_user
+from tenants.models import Municipality
+from tenants.roles import SDG_ROLES
+from tenants.selectors import platform_roles_of
+
+PAGE_SIZE = 50
+MAX_QUERY = 100
+
+
+def _require_sdg_role(request: HttpRequest) -> None:
+    if not platform_roles_of(acting_user(request)) & SDG_ROLES:
+        raise Http404
+
+
+def _municipality(slug: str) -> Municipality:
+    municipality = Municipality.objects.filter(slug=slug, is_active=True).first()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+@login_required
+@require_GET
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    _require_sdg_role(request)
+    text = request.GET.get("q", "")[:MAX_QUERY].strip()
+    page = Paginator(selectors.workshop_municipalities(text), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ods_alignment/workshop/list.html", {"page": page, "q": text})
+
+
+@login_required
+@require_GET
+def workshop(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_sdg_role(request)
+    municipality = _municipality(slug)
+    data = selectors.municipality_alignment(municipality)
+    # Dates as the municipality reads them: the workshop happens there.
+    with timezone.override(ZoneInfo(municipality.time_zone)):
+        context = {"data": data, "today": timezone.localdate(), "method_url": selectors.method_url(request)}
+        return render(request, "ods_alignment/workshop/summary.html", context)
+
+
+@login_required
+@require_GET
+def workshop_pdf_view(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_sdg_role(request)
+    municipality = _municipality(slug)
+    data = selectors.municipality_alignment(municipality)
+    with timezone.override(ZoneInfo(municipality.time_zone)):
+        today = timezone.localdate()
+        body = workshop_pdf(data, today=today, method_url=selectors.method_url(request))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(data, today)}"'
+    return response

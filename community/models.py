@@ -158,12 +158,17 @@ class IndexItem(models.Model):
 
     @property
     def public_url(self) -> str:
-        """The item's public page, on its own municipality's host (the index keeps the path)."""
+        """The item's public page: a path the index keeps, on its own municipality's host (so
+        read `municipality` with the item), or a whole web address. "" when the item is not
+        public, or when the address is not http(s): every page that links an item uses this,
+        so no other scheme (javascript:, data:) ever reaches an href."""
         from tenants.links import municipality_page_url
 
+        if not self.is_public or not self.source_url:
+            return ""
         if self.source_url.startswith("/"):
             return municipality_page_url(self.municipality.slug, self.source_url)
-        return self.source_url
+        return self.source_url if self.source_url.startswith(("https://", "http://")) else ""
 
     @property
     def key(self) -> str:

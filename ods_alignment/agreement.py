@@ -1,12 +1,17 @@
-"""Agreement between specialists: Cohen's kappa on the 17 yes/no goal decisions, and the
-overlap (Jaccard) of the targets they chose. Pure functions on sets, no database."""
+"""Agreement between specialists: Cohen's kappa on the 17 yes/no goal decisions, the
+overlap (Jaccard) of the targets they chose, and what all of them chose. Pure functions on
+sets and on proposals already read (their rows prefetched), no database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
+from typing import TypeVar
+
+from ods_alignment.models import Contribution, Proposal
 
 GOALS = 17
+K = TypeVar("K", int, str)
 
 
 def _kappa_from(agree: int, a_yes: int, b_yes: int, n: int) -> float:
@@ -59,3 +64,23 @@ def case_agreement(goal_sets: Sequence[set[int]], target_sets: Sequence[set[str]
     kappa = sum(cohen_kappa(goal_sets[i], goal_sets[j]) for i, j in pairs) / len(pairs)
     overlap = sum(jaccard(target_sets[i], target_sets[j]) for i, j in pairs) / len(pairs)
     return kappa, overlap
+
+
+def _weakest(choices: Sequence[Mapping[K, str]]) -> dict[K, str]:
+    """The keys every mapping has, each direct only if every mapping says direct."""
+    direct, indirect = str(Contribution.DIRECT), str(Contribution.INDIRECT)
+    common = set(choices[0]).intersection(*choices[1:])
+    return {key: direct if all(c[key] == direct for c in choices) else indirect for key in common}
+
+
+def common_selection(proposals: Sequence[Proposal]) -> tuple[dict[int, str], dict[str, str]]:
+    """({goal: contribution}, {target code: contribution}) of what *every* proposal chose,
+    each "direct" only if every proposal said direct, else "indirect": what an automatic
+    agreement publishes (nothing one specialist did not claim independently), and where the
+    lead's adjudication starts. Nothing for no proposals. Reads the prefetched `goal_rows`
+    (with `goal`) and `target_rows` (with `target`)."""
+    if not proposals:
+        return {}, {}
+    goals = _weakest([{row.goal.number: str(row.contribution) for row in p.goal_rows.all()} for p in proposals])
+    targets = _weakest([{row.target.code: str(row.contribution) for row in p.target_rows.all()} for p in proposals])
+    return goals, targets

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -30,17 +30,8 @@ from rest_framework.views import APIView
 
 from community.selectors import live_items
 from ods_alignment import selectors, services
-from ods_alignment.models import (
-    AlignmentCase,
-    AlignmentEvent,
-    Assignment,
-    CaseStatus,
-    FinalAlignment,
-    Goal,
-    Indicator,
-    Proposal,
-    Target,
-)
+from ods_alignment import selectors_cases as cases
+from ods_alignment.models import AlignmentCase, CaseStatus, Goal, Indicator, Target
 from ods_alignment.serializers import (
     MAX_ID,
     AdjudicateInput,
@@ -66,8 +57,7 @@ from ods_alignment.serializers import (
 from ods_alignment.suggest import suggest
 from tenants.accounts.models import User
 from tenants.api_fields import parse
-from tenants.roles import SDG_ROLES, PlatformRole
-from tenants.selectors import is_regional_team, platform_roles_of, user_names
+from tenants.selectors import has_sdg_role, is_regional_team, user_names
 
 # --- Access and language --------------------------------------------------------------------
 
@@ -76,7 +66,7 @@ class IsSdgUser(BasePermission):
     message = gettext_lazy("Solo las personas especialistas ODS y el equipo regional pueden usar esta función.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(platform_roles_of(request.user) & SDG_ROLES)  # type: ignore[arg-type]
+        return has_sdg_role(request.user)  # type: ignore[arg-type]
 
 
 class LanguageMixin:
@@ -110,9 +100,7 @@ def _case_or_404(request: Request, pk: int) -> AlignmentCase:
 def _specialists(ids: list[int], field: str) -> list[User]:
     """Accounts with the SDG specialist role, by id; any other id is a 400 on `field`, so
     that an id does not reveal whose account it is."""
-    found = {
-        u.pk: u for u in User.objects.filter(pk__in=ids, platform_roles__role=PlatformRole.SDG_SPECIALIST).distinct()
-    }
+    found = cases.specialists_by_id(ids)
     missing = [i for i in dict.fromkeys(ids) if i not in found]
     if missing:
         raise ValidationError(
@@ -250,29 +238,14 @@ class AgreementApi(SdgApi):
 # --- Cases ----------------------------------------------------------------------------------
 
 
-def cases_visible_to(user: User, *, status: str | None = None) -> QuerySet[AlignmentCase]:
-    """The cases a person takes part in (the regional team: all), ready to list without a
-    query per case. Same rule as selectors.is_participant."""
-    queryset = AlignmentCase.objects.select_related("item", "municipality", "lead")
-    if not is_regional_team(user):
-        assigned = Assignment.objects.filter(case_id=OuterRef("pk"), specialist=user)
-        queryset = queryset.filter(Q(lead=user) | Q(Exists(assigned)))
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset.prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("specialist").order_by("pk")),
-        Prefetch("proposals", queryset=Proposal.objects.only("pk", "case_id", "specialist_id")),
-    ).order_by("deadline", "pk")
-
-
 def _detail(case_id: int, user: User) -> dict[str, Any]:
     """The case as this participant may see it, read fresh after any write."""
-    case = cases_visible_to(user).filter(pk=case_id).first()
+    case = selectors.cases_visible_to(user).filter(pk=case_id).first()
     if case is None:  # cannot happen for a participant; kept as a guard against a rule drifting
         raise Http404
     data = case_json(case, all_assignments=True, text=True)
     data["proposals"] = [proposal_json(p) for p in selectors.proposals_visible_to(user, case)]
-    final = FinalAlignment.objects.filter(case=case).first()
+    final = cases.final_of(case)
     data["final"] = (
         {
             "goals": final.goals,
@@ -288,8 +261,7 @@ def _detail(case_id: int, user: User) -> dict[str, Any]:
         if final is not None
         else None
     )
-    events = AlignmentEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "pk")
-    data["events"] = [event_json(e, user, case) for e in events]
+    data["events"] = [event_json(e, user, case) for e in cases.case_events(case)]
     team_or_lead = is_regional_team(user) or user.pk == case.lead_id
     active = {a.specialist_id for a in case.assignments.all() if a.ended_at is None}
     data["can"] = {
@@ -325,8 +297,8 @@ class CaseListApi(LanguageMixin, GenericAPIView[AlignmentCase]):
     def get(self, request: Request) -> Response:
         query = CaseListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        cases = cases_visible_to(request.user, status=query.validated_data.get("status"))  # type: ignore[arg-type]
-        page = self.paginate_queryset(cases) or []
+        visible = selectors.cases_visible_to(request.user, status=query.validated_data.get("status"))  # type: ignore[arg-type]
+        page = self.paginate_queryset(visible) or []
         return self.get_paginated_response(CaseOut([case_json(c) for c in page], many=True).data)
 
     @extend_schema(
@@ -413,7 +385,7 @@ class ReassignApi(SdgApi):
     def post(self, request: Request, pk: int) -> Response:
         case = _case_or_404(request, pk)
         data = parse(ReassignInput, request)
-        assignment = case.assignments.select_related("case").filter(pk=data["assignment"]).first()
+        assignment = cases.assignment_of(case, data["assignment"])
         if assignment is None:
             raise ValidationError({"assignment": [_("Esta asignación no es de este caso.")]})
         (specialist,) = _specialists([data["specialist"]], "specialist")

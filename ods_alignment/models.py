@@ -37,6 +37,11 @@ GOAL_COLOURS: dict[int, str] = {
 }
 CATALOGUE_LANGUAGES = ("es", "en", "fr")
 _SEGMENT = re.compile(r"^[0-9]+$")
+# What a target code looks like: an official target ("6.1", "6.a", "17.19") or a local one
+# under it ("11.2.1", "11.2.b"): the goal number, then one or two segments of up to three
+# digits or lower-case letters. Codes from outside (an address, a form, an API) are checked
+# against it before any lookup, so junk never reaches a query.
+TARGET_CODE = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,3}(?:\.[0-9a-z]{1,3})?\Z")
 
 
 def sort_key(code: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ods_alignment import agreement
@@ -56,16 +56,44 @@ def _with_rows(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 
 
 def is_participant(user: User | None, case: AlignmentCase) -> bool:
-    """Assigned specialists (now or before), the lead, and the regional team."""
+    """The specialists assigned now, those who submitted a proposal on the case (their work
+    is part of it), the lead, and the regional team. A specialist reassigned away before
+    submitting (often for a conflict of interest) no longer sees the case."""
     if user is None or not user.is_authenticated:
         return False
-    return is_regional_team(user) or user.pk == case.lead_id or case.assignments.filter(specialist=user).exists()
+    return (
+        is_regional_team(user)
+        or user.pk == case.lead_id
+        or case.assignments.filter(specialist=user, ended_at__isnull=True).exists()
+        or case.proposals.filter(specialist=user).exists()
+    )
 
 
 def case_for(user: User | None, case_id: int) -> AlignmentCase | None:
     """The case if the user takes part in it; None alike for missing and forbidden."""
-    case = AlignmentCase.objects.select_related("item", "municipality", "lead").filter(pk=case_id).first()
+    related = ("item", "item__municipality", "municipality", "lead")  # the item's public address needs its host
+    case = AlignmentCase.objects.select_related(*related).filter(pk=case_id).first()
     return case if case is not None and is_participant(user, case) else None
+
+
+def cases_visible_to(user: User | None, *, status: str | None = None) -> QuerySet[AlignmentCase]:
+    """The cases a person takes part in (the regional team: all), by deadline, ready to list
+    without a query per case. is_participant's rule in SQL: the lead, the specialists
+    assigned now, and those who submitted a proposal on the case."""
+    if user is None or not user.is_authenticated:
+        return AlignmentCase.objects.none()
+    # item__municipality: an item's public address is on its municipality's host.
+    queryset = AlignmentCase.objects.select_related("item", "item__municipality", "municipality", "lead")
+    if not is_regional_team(user):
+        assigned = Assignment.objects.filter(case_id=OuterRef("pk"), specialist=user, ended_at__isnull=True)
+        submitted = Proposal.objects.filter(case_id=OuterRef("pk"), specialist=user)
+        queryset = queryset.filter(Q(lead=user) | Exists(assigned) | Exists(submitted))
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("specialist").order_by("pk")),
+        Prefetch("proposals", queryset=Proposal.objects.only("pk", "case_id", "specialist_id")),
+    ).order_by("deadline", "pk")
 
 
 def proposals_visible_to(user: User | None, case: AlignmentCase) -> list[Proposal]:

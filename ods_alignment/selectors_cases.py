@@ -27,17 +27,12 @@ from ods_alignment.models import (
 )
 from ods_alignment.selectors import PairAgreement, pair_agreements
 from tenants.accounts.models import User
-from tenants.roles import SDG_ROLES, PlatformRole
-from tenants.selectors import platform_roles_of, user_names
+from tenants.roles import PlatformRole
+from tenants.selectors import user_names
 
 # The team's case list: "" = every case not yet published (the work in progress).
 IN_PROGRESS = ""
 ALL = "todos"
-
-
-def is_sdg_user(user: User | None) -> bool:
-    """Specialists and the regional team (and platform administrators) work on /ods/casos/."""
-    return bool(platform_roles_of(user) & SDG_ROLES)
 
 
 def sdg_specialists() -> QuerySet[User]:
@@ -47,6 +42,14 @@ def sdg_specialists() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def specialists_by_id(ids: list[int]) -> dict[int, User]:
+    """{id: account} of the accounts among `ids` that have the SDG specialist role (any
+    other id is simply absent: the caller says it is not a specialist's)."""
+    return {
+        u.pk: u for u in User.objects.filter(pk__in=ids, platform_roles__role=PlatformRole.SDG_SPECIALIST).distinct()
+    }
 
 
 # --- Cases and initiatives for the regional team ---------------------------------------------
@@ -127,8 +130,28 @@ def case_assignments(case: AlignmentCase) -> list[AssignmentRow]:
     return [AssignmentRow(a, submitted.get(a.specialist_id) if a.ended_at is None else None) for a in ordered]
 
 
+def active_assignments(case: AlignmentCase, *, pending_only: bool = False) -> QuerySet[Assignment]:
+    """The case's current assignments with their specialists; with `pending_only`, only
+    those still waiting for their proposal (what the reassignment form offers)."""
+    queryset = case.assignments.filter(ended_at__isnull=True).select_related("specialist")
+    if pending_only:
+        submitted = Proposal.objects.filter(case_id=OuterRef("case_id"), specialist_id=OuterRef("specialist_id"))
+        queryset = queryset.exclude(Exists(submitted))
+    return queryset
+
+
+def assignment_of(case: AlignmentCase, assignment_id: int) -> Assignment | None:
+    """One of the case's assignments (current or ended); None if it is another case's."""
+    return case.assignments.select_related("case").filter(pk=assignment_id).first()
+
+
 def final_of(case: AlignmentCase) -> FinalAlignment | None:
     return FinalAlignment.objects.filter(case=case).first()
+
+
+def case_events(case: AlignmentCase) -> list[AlignmentEvent]:
+    """The case's events, oldest first, with their actors."""
+    return list(AlignmentEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "pk"))
 
 
 @dataclass(frozen=True)
@@ -140,7 +163,7 @@ class History:
 def case_history(case: AlignmentCase) -> History:
     """The case's events, oldest first, and the names of the people their details mention
     (two queries, however long the history)."""
-    events = list(AlignmentEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "pk"))
+    events = case_events(case)
     ids: set[int] = set()
     for event in events:
         detail = event.detail if isinstance(event.detail, dict) else {}

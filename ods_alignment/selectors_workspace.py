@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -36,7 +36,7 @@ from ods_alignment.models import (
     ProposalGoal,
     Target,
 )
-from tenants.links import municipality_page_url, portal_url
+from tenants.links import portal_url
 from tenants.models import Municipality
 
 # What an unpublished case is doing, in words for the municipality (no proposal content).
@@ -300,7 +300,19 @@ def published_for_municipality(municipality_id: int) -> dict[int, AlignmentSumma
 def for_initiative(municipality_id: int, initiative_id: int) -> AlignmentSummary | None:
     """One initiative's case (None: it has none), for the workspace initiative page."""
     key = f"{_key_prefix(municipality_id)}{initiative_id}"
-    cases = list(AlignmentCase.objects.filter(municipality_id=municipality_id, item_key=key).select_related("final"))
+    # Only while the initiative is shared: a municipality that stops sharing it stops showing
+    # its alignment too (as the method page says), until it shares it again.
+    shared = IndexItem.objects.filter(
+        municipality_id=municipality_id,
+        kind=ItemKind.INITIATIVE,
+        source_id=initiative_id,
+        withdrawn_at__isnull=True,
+    )
+    cases = list(
+        AlignmentCase.objects.filter(municipality_id=municipality_id, item_key=key)
+        .filter(Exists(shared))
+        .select_related("final")
+    )
     return _summaries(cases).get(initiative_id)
 
 
@@ -317,25 +329,19 @@ def municipality_alignment(municipality: Municipality) -> MunicipalityAlignment:
     items = list(
         IndexItem.objects.filter(municipality_id=municipality.pk, kind=ItemKind.INITIATIVE, withdrawn_at__isnull=True)
         .order_by("title", "source_id")
-        .only("source_id", "title", "is_public", "source_url", "municipality_id", "kind")
+        .select_related("municipality")  # the public address is on its host: a join, not a query each
+        .only("source_id", "title", "is_public", "source_url", "municipality_id", "kind", "municipality__slug")
     )
     summaries = alignments_for_municipality(municipality.pk) if items else {}
     result = MunicipalityAlignment(municipality_id=municipality.pk, name=municipality.name, slug=municipality.slug)
     for item in items:
-        public_url = ""
-        if item.is_public and item.source_url:
-            public_url = (
-                municipality_page_url(municipality.slug, item.source_url)
-                if item.source_url.startswith("/")
-                else item.source_url
-            )
         summary = summaries.get(item.source_id)
         entry = Entry(
             item_key=item.key,
             source_id=item.source_id,
             title=item.title,
             is_public=item.is_public,
-            public_url=public_url,
+            public_url=item.public_url,
             alignment=summary,
         )
         if summary is None:

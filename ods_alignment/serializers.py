@@ -417,8 +417,8 @@ def item_json(case: AlignmentCase, *, text: bool = False) -> dict[str, Any]:
         "municipality_name": case.municipality.name,
         "country": item.country if item is not None else "",
         "shared": item is not None and item.withdrawn_at is None,
-        # public_url would be a page on the municipality's host; only public items have one.
-        "source_url": item.public_url if item is not None and item.is_public and item.source_url else "",
+        # A page on the municipality's host; only public items have one.
+        "source_url": item.public_url if item is not None else "",
         "sdg_goals": list(item.sdg_goals) if item is not None else [],
         "sdg_targets": list(item.sdg_targets) if item is not None else [],
     }

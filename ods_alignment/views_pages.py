@@ -14,18 +14,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ods_alignment import selectors_method as method_selectors
 from ods_alignment import selectors_pages as selectors
 from ods_alignment.forms_pages import GridFilterForm, MethodPageForm
-from ods_alignment.models import Goal
+from ods_alignment.selectors import goals
 from ods_alignment.services.method_page import method_page_save
 from tenants.accounts.models import User, acting_user
-from tenants.selectors import is_regional_team
+from tenants.forms_util import apply_errors, query_without
+from tenants.selectors import has_sdg_role, is_regional_team
 
 # The grid's choice of set, for those who may see more than the public one.
 SET_PARAM = "conjunto"
@@ -37,23 +39,15 @@ def _viewer(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
-def _without_page(params: QueryDict) -> str:
-    """The query string of a paged list minus the page, for the pager's links."""
-    query = params.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _head_context(request: HttpRequest) -> dict[str, Any]:
     return {"can_edit_method": is_regional_team(_viewer(request))}
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    goals = list(Goal.objects.order_by("number"))
     counts = selectors.goal_counts(selectors.initiatives())
     context = {
-        "cards": [(goal, counts.get(goal.number, 0)) for goal in goals],
+        "cards": [(goal, counts.get(goal.number, 0)) for goal in goals()],
         "total": sum(counts.values()),
         **_head_context(request),
     }
@@ -73,7 +67,7 @@ def goal_detail(request: HttpRequest, number: int) -> HttpResponse:
         "targets": [(target, counts.get(target.code, 0)) for target in selectors.targets_listing(goal)],
         "page": listing.page,
         "rows": listing.rows,
-        "query": _without_page(request.GET),
+        "query": query_without(request.GET),
     }
     return render(request, "ods_alignment/pages/goal.html", context)
 
@@ -92,15 +86,15 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
         "local_targets": selectors.local_targets_of(target),
         "page": listing.page,
         "rows": listing.rows,
-        "query": _without_page(request.GET),
+        "query": query_without(request.GET),
     }
     return render(request, "ods_alignment/pages/target.html", context)
 
 
 def _grid_set(request: HttpRequest) -> tuple[bool, bool]:
     """(may see shared, shows shared): SDG roles see every shared initiative unless they
-    chose the public set."""
-    may = selectors.sees_shared(_viewer(request))
+    chose the public set (they align those initiatives)."""
+    may = has_sdg_role(_viewer(request))
     return may, may and request.GET.get(SET_PARAM) != PUBLIC_SET
 
 
@@ -134,7 +128,7 @@ def grid(request: HttpRequest) -> HttpResponse:
         "country_label": selectors.country_label(country) if country else "",
         **_set_links(request, "ods:grid", may_see_shared, chosen_public),
         "row_query": f"?{SET_PARAM}={PUBLIC_SET}" if chosen_public else "",
-        "query": _without_page(request.GET),
+        "query": query_without(request.GET),
     }
     return render(request, "ods_alignment/pages/grid.html", context)
 
@@ -153,31 +147,22 @@ def grid_municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "country_label": selectors.country_label(municipality.country),
         **_set_links(request, "ods:grid-municipality", may_see_shared, chosen_public, slug=municipality.slug),
         "grid_url": reverse("ods:grid") + (f"?{SET_PARAM}={PUBLIC_SET}" if chosen_public else ""),
-        "query": _without_page(request.GET),
+        "query": query_without(request.GET),
     }
     return render(request, "ods_alignment/pages/grid_municipality.html", context)
 
 
 @require_GET
 def method(request: HttpRequest) -> HttpResponse:
-    revision = selectors.current_revision()
-    text = selectors.method_text(revision=revision)
+    revision = method_selectors.current_revision()
+    text = method_selectors.method_text(revision=revision)
     context = {
         "text": text,
-        "blocks": selectors.text_blocks(text.text),
-        "figures": selectors.method_figures(),
+        "blocks": method_selectors.text_blocks(text.text),
+        "figures": method_selectors.method_figures(),
         **_head_context(request),
     }
     return render(request, "ods_alignment/pages/method.html", context)
-
-
-def _apply(form: MethodPageForm, exc: ValidationError) -> None:
-    """A service's errors next to their fields; the (hidden) version's above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields and name != "version" else None, errors)
 
 
 @login_required
@@ -186,7 +171,7 @@ def method_edit(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if not is_regional_team(user):
         raise Http404
-    revision = selectors.current_revision()
+    revision = method_selectors.current_revision()
     if request.method == "POST":
         form = MethodPageForm(request.POST)
         if form.is_valid():
@@ -201,7 +186,8 @@ def method_edit(request: HttpRequest) -> HttpResponse:
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _apply(form, exc)
+                # The version is a hidden field: its error (someone saved meanwhile) goes on top.
+                apply_errors(form, exc, non_field=("version",))
             else:
                 if saved.version == read_version:
                     messages.info(request, _("No había cambios que guardar."))
@@ -211,8 +197,8 @@ def method_edit(request: HttpRequest) -> HttpResponse:
                     )
                 return redirect("ods:method")
     else:
-        current_es = selectors.method_text("es", revision=revision)
-        current_en = selectors.method_text("en", revision=revision)
+        current_es = method_selectors.method_text("es", revision=revision)
+        current_en = method_selectors.method_text("en", revision=revision)
         form = MethodPageForm(
             initial={
                 "body_es": current_es.text,
@@ -224,6 +210,6 @@ def method_edit(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "revision": revision,
-        "history": selectors.method_history(),
+        "history": method_selectors.method_history(),
     }
     return render(request, "ods_alignment/pages/method_edit.html", context, status=400 if form.errors else 200)

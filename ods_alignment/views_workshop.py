@@ -16,21 +16,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from ods_alignment import selectors_workspace as selectors
 from ods_alignment.workshop_pdf import pdf_filename, workshop_pdf
 from tenants.accounts.models import acting_user
 from tenants.models import Municipality
-from tenants.roles import SDG_ROLES
-from tenants.selectors import platform_roles_of
+from tenants.selectors import has_sdg_role
 
 PAGE_SIZE = 50
 MAX_QUERY = 100
 
 
 def _require_sdg_role(request: HttpRequest) -> None:
-    if not platform_roles_of(acting_user(request)) & SDG_ROLES:
+    if not has_sdg_role(acting_user(request)):
         raise Http404
 
 
@@ -45,9 +45,11 @@ def _municipality(slug: str) -> Municipality:
 @require_GET
 def workshop_list(request: HttpRequest) -> HttpResponse:
     _require_sdg_role(request)
-    text = request.GET.get("q", "")[:MAX_QUERY].strip()
+    # A NUL byte cannot reach PostgreSQL; it means nothing in a municipality's name anyway.
+    text = request.GET.get("q", "").replace("\x00", "")[:MAX_QUERY].strip()
     page = Paginator(selectors.workshop_municipalities(text), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "ods_alignment/workshop/list.html", {"page": page, "q": text})
+    context = {"page": page, "q": text, "query": urlencode({"q": text}) if text else ""}  # the pager keeps the search
+    return render(request, "ods_alignment/workshop/list.html", context)
 
 
 @login_required

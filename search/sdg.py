@@ -4,16 +4,15 @@ goal. Search reads the catalogue here and nowhere else."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-# An official target ("6.1", "6.a", "17.19") or a local one under it ("11.2.1", "11.2.b"):
-# the goal number, then one or two segments of up to three digits or lower-case letters.
-TARGET_CODE = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,3}(\.[0-9a-z]{1,3})?$")
+from ods_alignment.models import TARGET_CODE, Target, sort_key
+from ods_alignment.selectors import goals
+
 TARGET_CODE_MAX = 12  # IndexItem.sdg_targets and Target.code
 # Target titles are whole sentences: facets (a narrow column) and the select show their
 # beginning.
@@ -27,8 +26,6 @@ def normalise_code(value: object) -> str:
 
 def code_order(code: str) -> str:
     """A goal number or target code as a key that sorts in the official order."""
-    from ods_alignment.models import sort_key
-
     try:
         return sort_key(code)
     except ValueError:
@@ -44,8 +41,6 @@ def goal_label(number: int | str, short: str = "") -> str:
 def goal_labels(values: Iterable[str]) -> dict[str, str]:
     """ "6" -> "ODS 6: Agua limpia y saneamiento" (the short name in the active language);
     a goal missing from the catalogue keeps its number."""
-    from ods_alignment.selectors import goals
-
     numbers = [int(v) for v in values if str(v).isdigit()]
     shorts = {goal.number: goal.short for goal in goals().filter(number__in=numbers)}
     return {str(v): goal_label(v, shorts.get(int(v), "") if str(v).isdigit() else "") for v in values}
@@ -61,8 +56,6 @@ def _target_label(code: str, title: str, is_local: bool, *, chars: int) -> str:
 def target_labels(values: Iterable[str]) -> dict[str, str]:
     """ "6.1" -> "6.1: De aquí a 2030, lograr el acceso universal…"; an unknown code keeps
     itself."""
-    from ods_alignment.models import Target
-
     codes = list(values)
     rows = Target.objects.filter(code__in=codes)
     labels = {t.code: _target_label(t.code, t.title, t.is_local, chars=FACET_TITLE_CHARS) for t in rows}
@@ -70,8 +63,6 @@ def target_labels(values: Iterable[str]) -> dict[str, str]:
 
 
 def existing_targets(codes: Iterable[str]) -> set[str]:
-    from ods_alignment.models import Target
-
     return set(Target.objects.filter(code__in=list(codes)).values_list("code", flat=True))
 
 
@@ -105,8 +96,6 @@ class TargetGroup:
 def target_choices(goal_numbers: Sequence[int] = ()) -> list[TargetGroup]:
     """Every target (official and local) grouped by goal, in the official order; only the
     goals in `goal_numbers` when given. One query."""
-    from ods_alignment.models import Target
-
     rows = Target.objects.select_related("goal").order_by("goal__number", "sort_key")
     if goal_numbers:
         rows = rows.filter(goal__number__in=list(goal_numbers))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -79,11 +81,21 @@ class FilterForm(forms.Form):
         return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form fields of the same name."""
-    fields = form.fields
+def query_without(params: QueryDict, name: str = "page") -> str:
+    """A list's query string (its filters, other lists' pages) without one parameter, for
+    its pager's links: ?{name}=N&{this}."""
+    query = params.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+def apply_errors(form: forms.Form, exc: ValidationError, *, non_field: Iterable[str] = ()) -> None:
+    """Put a service's field errors on the form fields of the same name; the errors of a
+    field the form does not have, or of one named in `non_field` (a hidden field the person
+    cannot see, such as the version of an optimistic lock), go above the form."""
+    shown = set(form.fields) - set(non_field)
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in fields else None, errors)
+            form.add_error(field if field in shown else None, errors)
     else:
         form.add_error(None, exc.messages)

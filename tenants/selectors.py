@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from tenants.accounts.models import User
 from tenants.models import Invitation, Membership, Municipality
-from tenants.roles import REGIONAL_ROLES, MunicipalRole, PlatformRole
+from tenants.roles import REGIONAL_ROLES, SDG_ROLES, MunicipalRole, PlatformRole
 
 
 def platform_roles_of(user: User | None) -> frozenset[str]:
@@ -26,6 +26,12 @@ def has_platform_role(user: User | None, role: PlatformRole) -> bool:
 def is_regional_team(user: User | None) -> bool:
     """The regional team, or a platform administrator (who may do what it does)."""
     return bool(platform_roles_of(user) & REGIONAL_ROLES)
+
+
+def has_sdg_role(user: User | None) -> bool:
+    """An SDG specialist, the regional team or a platform administrator: who works on the
+    SDG alignment (and may see shared initiatives that are not public)."""
+    return bool(platform_roles_of(user) & SDG_ROLES)
 
 
 def municipality_by_slug(slug: str) -> Municipality | None:

@@ -79,6 +79,11 @@ def case_open(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Two identical requests (a double click, a retried API call) both pass the check
+        # above; the item's row lock makes the second wait and then see the first's case.
+        IndexItem.objects.select_for_update().filter(pk=item.pk).first()
+        if AlignmentCase.objects.filter(item_key=item.key).exists():
+            raise ValidationError({"item": [_("Esta iniciativa ya tiene un caso de alineación.")]})
         case = AlignmentCase.objects.create(
             item=item,
             item_key=item.key,
@@ -118,6 +123,14 @@ def assignment_reassign(
             errors.setdefault("specialist", []).append(_("Esta persona ya está asignada a este caso."))
         due = due_date or assignment.due_date
         check_date(errors, "due_date", due)
+        if "due_date" not in errors and due < timezone.localdate():
+            # The new person starts now: a date already past would make their work late
+            # before it begins.
+            errors["due_date"] = [
+                _("La fecha de entrega no puede estar en el pasado.")
+                if due_date
+                else _("La fecha de entrega anterior ya pasó: indique una nueva.")
+            ]
         if errors:
             raise ValidationError(errors)
         assignment.ended_at = timezone.now()

@@ -59,6 +59,11 @@ def local_target_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Two people adding the same code at once: the parent's row lock orders them and the
+        # second sees the first's target instead of hitting the unique constraint.
+        Target.objects.select_for_update().filter(pk=parent.pk).first()
+        if Target.objects.filter(code__iexact=code).exists():
+            raise ValidationError({"code": [_("Ya existe una meta con el código %(code)s.") % {"code": code}]})
         target = Target.objects.create(
             goal_id=parent.goal_id,
             code=code,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ods_alignment import agreement
 from ods_alignment.models import (
+    TARGET_CODE,
     AlignmentCase,
     CaseStatus,
     Contribution,
@@ -73,7 +74,10 @@ def _selection(
         errors.setdefault("goals", []).append(_("No existe el ODS %(n)s.") % {"n": number})
     if not goal_map and "goals" not in errors:
         errors["goals"] = [_("Elija al menos un objetivo (ODS).")]
-    found_targets = {t.code: t for t in Target.objects.filter(code__in=target_map).select_related("goal")}
+    # Only what has the shape of a code reaches the database (a NUL byte would be refused by
+    # it, not merely not found).
+    possible = [code for code in target_map if TARGET_CODE.match(code)]
+    found_targets = {t.code: t for t in Target.objects.filter(code__in=possible).select_related("goal")}
     for code in target_map:
         target = found_targets.get(code)
         if target is None:
@@ -194,9 +198,8 @@ def _evaluate_if_complete(case: AlignmentCase, actor: User) -> None:
     _event(case, actor, "case.in_review", kappa=round(kappa, 4), target_overlap=round(overlap, 4))
     same_goals = all(goals == goal_sets[0] for goals in goal_sets)
     if kappa >= AGREEMENT_KAPPA and same_goals:
-        goals = {n: _weakest_of(proposals, "goal", str(n)) for n in goal_sets[0]}
-        common_targets = set.intersection(*target_sets)
-        targets = {code: _weakest_of(proposals, "target", code) for code in common_targets}
+        # The goal sets are equal, so what every proposal chose is exactly those goals.
+        goals, targets = agreement.common_selection(proposals)
         _decide(case, goals=goals, targets=targets)
         case.status = CaseStatus.AGREED
         _event(case, None, "case.agreed", goals=sorted(goals), targets=sorted(targets, key=sort_key))
@@ -204,21 +207,6 @@ def _evaluate_if_complete(case: AlignmentCase, actor: User) -> None:
         case.status = CaseStatus.DISPUTED
         _event(case, None, "case.disputed")
     _save(case, ["status", "kappa", "target_overlap", "decided_at"])
-
-
-def _contribution_in(proposal: Proposal, kind: str, key: str) -> str:
-    if kind == "goal":
-        found = [row.contribution for row in proposal.goal_rows.all() if str(row.goal.number) == key]
-    else:
-        found = [row.contribution for row in proposal.target_rows.all() if row.target.code == key]
-    return str(found[0]) if found else Contribution.INDIRECT
-
-
-def _weakest_of(proposals: list[Proposal], kind: str, key: str) -> str:
-    """Direct only if every proposal says direct."""
-    if all(_contribution_in(p, kind, key) == Contribution.DIRECT for p in proposals):
-        return Contribution.DIRECT
-    return Contribution.INDIRECT
 
 
 def _decide(case: AlignmentCase, *, goals: Mapping[int, str], targets: Mapping[str, str]) -> FinalAlignment:
@@ -253,7 +241,13 @@ def adjudicate(
         if actor.pk != case.lead_id:
             raise PermissionDenied(_("Solo la persona especialista líder del caso puede adjudicarlo."))
         errors: dict[str, list[str]] = {}
-        if case.status != CaseStatus.DISPUTED:
+        if has_conflict(actor, case.municipality_id):
+            # Checked when the case opened, and again here: the lead may have joined the
+            # municipality since.
+            errors["case"] = [
+                _("Usted es miembro del municipio de esta iniciativa: no puede adjudicarla (conflicto de interés).")
+            ]
+        elif case.status != CaseStatus.DISPUTED:
             errors["case"] = [
                 _("Solo se adjudican casos en disputa; este está «%(status)s».")
                 % {"status": CaseStatus(case.status).label}

@@ -23,6 +23,7 @@ from tenants.text import fold
 LANGUAGES = ("es", "en", "fr")
 _STEMMER_NAMES = {"es": "spanish", "en": "english", "fr": "french"}
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_BOUNDARY = re.compile(r"[\n.;:!?¡¿()\[\]]")
 _MIN_STEM = 3
 
 
@@ -81,8 +82,14 @@ class Analyzer:
         surface: dict[str, str] = {}
         previous: tuple[str, int] | None = None  # (stem, where its word starts)
         lower = text.lower()
+        last_end = 0
         for match in _WORD.finditer(lower):
             word = match.group()
+            if _BOUNDARY.search(lower, last_end, match.start()):
+                # A phrase never spans a line or a sentence: a title's last word and the
+                # description's first are not a phrase ("la marina. un mercado").
+                previous = None
+            last_end = match.end()
             stem = self.stem(word, lang)
             if stem is None:
                 # A stop word between two content words keeps them a phrase only if it is a

@@ -17,14 +17,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ods_alignment import selectors, services
+from ods_alignment import agreement, selectors, services
 from ods_alignment import selectors_cases as cases
 from ods_alignment.forms_cases import (
     AdjudicationForm,
     ProposalForm,
     ReassignForm,
 )
-from ods_alignment.models import AlignmentCase, CaseStatus, Contribution, Proposal
+from ods_alignment.models import AlignmentCase, CaseStatus, Proposal
 from ods_alignment.suggest import suggest
 from ods_alignment.views_cases.common import (
     case_or_404,
@@ -39,7 +39,6 @@ from ods_alignment.views_cases.common import (
 )
 from tenants.accounts.models import User
 from tenants.forms_util import apply_errors
-from tenants.links import municipality_page_url
 from tenants.validators import parse_id
 
 # Suggestions shown: the predicted goals, else the best ones with trigger words, at most these.
@@ -111,14 +110,8 @@ def _common(proposals: list[Proposal]) -> dict[str, Any]:
     """What every proposal chose (direct only if all said direct): the adjudication's start."""
     if not proposals:
         return {}
-    choices = [_choices(p) for p in proposals]
-    goals = set.intersection(*(set(g) for g, _t in choices))
-    targets = set.intersection(*(set(t) for _g, t in choices))
-    direct = str(Contribution.DIRECT)
-    contribution = {
-        n: direct if all(g[n] == direct for g, _t in choices) else str(Contribution.INDIRECT) for n in goals
-    }
-    return _initial_of(contribution, sorted(targets))
+    goals, targets = agreement.common_selection(proposals)
+    return _initial_of(goals, sorted(targets))
 
 
 def _comparison(proposals: list[Proposal]) -> dict[str, Any]:
@@ -171,8 +164,7 @@ def _render_case(
     is_open = case.status == CaseStatus.OPEN
     can_propose = is_open and mine_assigned
     can_adjudicate = is_lead and case.status == CaseStatus.DISPUTED
-    pending = [r.assignment for r in assignments if r.pending]
-    can_reassign = (team or is_lead) and is_open and bool(pending)
+    can_reassign = (team or is_lead) and is_open and any(r.pending for r in assignments)
     catalogue = cases.catalogue() if can_propose or can_adjudicate else []
     goal_of = {t.code: g.number for g, targets in catalogue for t in targets}
     marked = _marked(request, goal_of) if catalogue else None
@@ -198,8 +190,7 @@ def _render_case(
         )
     if can_reassign and reassign_form is None:
         reassign_form = ReassignForm(
-            pending=case.assignments.filter(pk__in=[a.pk for a in pending]).select_related("specialist"),
-            specialists=cases.sdg_specialists(),
+            pending=cases.active_assignments(case, pending_only=True), specialists=cases.sdg_specialists()
         )
     final = (
         cases.final_of(case)
@@ -234,11 +225,7 @@ def _render_case(
         "case": case,
         "title": item_title(case),
         "item": item,
-        "public_url": (
-            municipality_page_url(case.municipality.slug, item.source_url)
-            if item is not None and item.is_public and item.source_url.startswith("/")
-            else ""
-        ),
+        "public_url": item.public_url if item is not None else "",
         "status_label": CaseStatus(case.status).label,
         "deadline_words": due_words(case.deadline, today) if case.status != CaseStatus.PUBLISHED else "",
         "assignments": [
@@ -361,7 +348,7 @@ def assignment_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_or_404(user, pk)
     form = ReassignForm(
         request.POST,
-        pending=case.assignments.filter(ended_at__isnull=True).select_related("specialist"),
+        pending=cases.active_assignments(case),
         specialists=cases.sdg_specialists(),
     )
     if form.is_valid():

@@ -16,8 +16,7 @@ from django.utils.translation import ngettext
 from ods_alignment import selectors
 from ods_alignment.models import AlignmentCase, AlignmentEvent
 from tenants.accounts.models import User, acting_user
-from tenants.roles import REGIONAL_ROLES, SDG_ROLES
-from tenants.selectors import platform_roles_of
+from tenants.selectors import has_sdg_role, is_regional_team
 
 PAGE_SIZE = 25
 DEFAULT_DEADLINE_DAYS = 14
@@ -29,10 +28,9 @@ DEFAULT_DEADLINE_DAYS = 14
 def sdg_user(request: HttpRequest) -> tuple[User, bool]:
     """(user, is regional team) for anyone with an SDG role; a 404 for everyone else."""
     user = acting_user(request)
-    roles = platform_roles_of(user)  # one query, both answers
-    if not roles & SDG_ROLES:
+    if not has_sdg_role(user):
         raise Http404
-    return user, bool(roles & REGIONAL_ROLES)
+    return user, is_regional_team(user)
 
 
 def team_user(request: HttpRequest) -> User:

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,22 +38,8 @@ from ods_alignment.views_cases.common import (
     sdg_user,
     team_user,
 )
-from tenants.forms_util import apply_errors
+from tenants.forms_util import apply_errors, query_without
 from tenants.validators import parse_id
-
-
-def _pager(request: HttpRequest, page: Page[Any], param: str) -> dict[str, Any]:
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return "?" + query.urlencode()
-
-    return {
-        "page": page,
-        "prev": url(page.previous_page_number()) if page.has_previous() else "",
-        "next": url(page.next_page_number()) if page.has_next() else "",
-    }
-
 
 # --- The queue --------------------------------------------------------------------------------
 
@@ -97,12 +83,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         context.update(
             form=form,
             items_form=items_form,
-            cases=_pager(request, page, "pagina"),
+            cases_page=page,
+            cases_query=query_without(request.GET, "pagina"),
             case_rows=[
                 {**_entry_row(c, c.deadline, today), "published": c.status == CaseStatus.PUBLISHED}
                 for c in page.object_list
             ],
-            items=_pager(request, items_page, "pagina_iniciativas"),
+            items_page=items_page,
+            items_query=query_without(request.GET, "pagina_iniciativas"),
             filtered=bool(filters),
             items_filtered=bool(items_q),
         )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ods_alignment import selectors_workspace as sdg_workspace
 from tenants.accounts.models import User, acting_user
 from tenants.communications import interface as communications_interface
-from tenants.db import local_today
+from tenants.db import current_municipality, local_today
 from tenants.forms_util import apply_errors
 from tenants.initiatives import access, forms, rules, selectors, services
 from tenants.initiatives.models import AroKind, AroLevel, AroType, Status
@@ -71,7 +71,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "stale": stale,
         "statuses": Status.choices,
         "lights": [Light.LATE, Light.AT_RISK, Light.ON_TIME, Light.DONE, Light.NONE],
-        "managers": forms.member_choices(request.municipality, blank=_("Todas las personas")),  # type: ignore[attr-defined]
+        "managers": forms.member_choices(current_municipality(), blank=_("Todas las personas")),
         "can_create": access.can_program(_user(request)),
         "levels": selectors.level_counts(),
         "can_moderate": can_moderate,
@@ -113,7 +113,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "closed": initiative.programming_closed_at is not None,
         "status_form": forms.StatusForm(initiative=initiative, initial={"version": initiative.version}),
         "communication": communications_interface.results_for_initiative(initiative.pk),
-        "sdg": sdg_workspace.for_initiative(request.municipality.pk, initiative.pk),  # type: ignore[attr-defined]
+        # Only a shared initiative is aligned: the template says so without reading anything.
+        "sdg": (
+            sdg_workspace.for_initiative(current_municipality().pk, initiative.pk)
+            if initiative.share_with_community
+            else None
+        ),
     }
     return render(request, "initiatives/detail.html", context)
 
@@ -122,7 +127,7 @@ def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     instance = selectors.initiative(pk) if pk else None
     user = _user(request)
     access.require(access.can_edit(user, instance) if instance else access.can_program(user))
-    form = forms.InitiativeForm(request.POST or None, municipality=request.municipality, instance=instance)  # type: ignore[attr-defined]
+    form = forms.InitiativeForm(request.POST or None, municipality=current_municipality(), instance=instance)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
@@ -169,7 +174,7 @@ def milestone_edit(request: HttpRequest, pk: int, mid: int | None = None) -> Htt
     access.require(access.can_edit(_user(request), initiative))
     form = forms.MilestoneForm(
         request.POST or None,
-        municipality=request.municipality,  # type: ignore[attr-defined]
+        municipality=current_municipality(),
         initiative=initiative,
         instance=instance,
     )

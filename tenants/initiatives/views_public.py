@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from ods_alignment import selectors_workspace as sdg_workspace
 from tenants.accounts.models import acting_user
 from tenants.accounts.ratelimit import client_address
+from tenants.db import current_municipality
 from tenants.forms_util import apply_errors
 from tenants.initiatives import access, selectors, services
 from tenants.initiatives.forms_public import (
@@ -76,7 +77,11 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form_token": services.form_token(),
         "token_field": TOKEN_FIELD,
         "honeypot_field": HONEYPOT_FIELD,
-        "sdg": sdg_workspace.published_for_initiative(request.municipality.pk, initiative.pk),  # type: ignore[attr-defined]
+        "sdg": (
+            sdg_workspace.published_for_initiative(current_municipality().pk, initiative.pk)
+            if initiative.share_with_community
+            else None
+        ),
     }
     return render(request, "initiatives/public/detail.html", context, status=400 if request.method == "POST" else 200)
 

@@ -420,7 +420,8 @@ def test_reassign(team: Team) -> None:
     assert by_person[team.ben.pk]["active"] is False
     assert by_person[team.cai.pk]["active"] is True and by_person[team.cai.pk]["due_date"] == due
     assert client_for(team.cai).get(f"{API}/queue/").json()["to_propose"][0]["case"] == case.pk
-    assert propose(client_for(team.ben), case, [6]).status_code == 403  # still a participant, no longer assigned
+    # Reassigned away before proposing: no longer a participant, the case is not there for them.
+    assert propose(client_for(team.ben), case, [6]).status_code == 404
     assert propose(client_for(team.cai), case, [6]).status_code == 201
 
 

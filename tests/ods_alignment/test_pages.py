@@ -17,7 +17,7 @@ from django.utils import timezone
 from community.models import IndexItem
 from ods_alignment import agreement
 from ods_alignment.models import AlignmentCase, CaseStatus, Goal, MethodPageRevision, Target
-from ods_alignment.selectors_pages import DEFAULT_METHOD_TEXT, text_blocks
+from ods_alignment.selectors_method import DEFAULT_METHOD_TEXT, text_blocks
 from ods_alignment.services import adjudicate, case_publish, local_target_create, proposal_submit
 from ods_alignment.services.method_page import MAX_METHOD_TEXT, method_page_save
 from tests.community.console_factories import bare_municipality

@@ -4,8 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from ods_alignment.demo import SPECIALISTS
 from tenants.demo import DEMO_PASSWORD, MUNICIPALITIES, PLATFORM_PEOPLE, ROLE_MAILBOX, demo_email, load_demo
 from tenants.links import portal_url, workspace_url
+from tenants.roles import PlatformRole
 from tenants.selectors import municipality_by_slug
 
 
@@ -20,6 +22,9 @@ class Command(BaseCommand):
         out(f"  Platform team (password {DEMO_PASSWORD}):")
         for email, _name, role in PLATFORM_PEOPLE:
             out(f"    {email:34} {role.label}")
+        for key, (email, _name) in SPECIALISTS.items():
+            if key != "ods":  # listed above with the platform people
+                out(f"    {email:34} {PlatformRole.SDG_SPECIALIST.label}")
         for demo in MUNICIPALITIES:
             municipality = municipality_by_slug(demo.slug)
             assert municipality is not None

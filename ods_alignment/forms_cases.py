@@ -8,8 +8,10 @@ are optional here on purpose: the service then reports every problem in one pass
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -34,6 +36,50 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class PeopleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name or obj.email} ({obj.email})"
+
+
+# --- Error summary -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of the error summary at the top of the page: the field's label and the same
+    message as next to the field, linking to the input it is about ("" for an error of the
+    whole form, which has no input)."""
+
+    label: str
+    message: str
+    anchor: str
+
+
+def _code_pattern(code: str) -> re.Pattern[str]:
+    # "7.2" in "La meta 7.2 pertenece…" but not in "17.2" or "7.2.1".
+    return re.compile(rf"(?<![\w.]){re.escape(code)}(?![\w]|\.\w)")
+
+
+def _anchor(form: forms.Form, name: str, message: str) -> str:
+    """The id of the input an error is about: the input itself, or the first box of a group
+    of checkboxes or radios; for targets, the ticked target the message names."""
+    field = form[name]
+    widgets = list(field.subwidgets)
+    if name == "targets":
+        for widget in widgets:
+            if widget.data["selected"] and _code_pattern(str(widget.data["value"])).search(message):
+                return str(widget.id_for_label)
+        return f"{field.auto_id}_error"  # the messages above the goals
+    if isinstance(field.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect) and widgets:
+        return str(widgets[0].id_for_label)
+    return str(field.id_for_label or field.auto_id)
+
+
+def error_links(form: forms.Form, order: Iterable[str] | None = None) -> list[ErrorLink]:
+    """Every error of a bound form, the form's own first, then each field's in the order the
+    page shows them (`order`, else the form's), each message on its own line."""
+    links = [ErrorLink("", str(message), "") for message in form.non_field_errors()]
+    for name in order if order is not None else form.fields:
+        for message in map(str, form.errors.get(name, [])):
+            links.append(ErrorLink(str(form.fields[name].label or ""), message, _anchor(form, name, message)))
+    return links
 
 
 # --- Lists -------------------------------------------------------------------------------------
@@ -162,6 +208,11 @@ class AlignmentChoiceForm(forms.Form):
 
     text_names: tuple[str, ...] = ()
 
+    def error_links(self) -> list[ErrorLink]:
+        """The errors in the page's order: goals, each goal's contribution, targets, texts."""
+        contributions = [name for name in self.fields if name.startswith("contribution_")]
+        return error_links(self, ["goals", *contributions, "targets", *self.text_names])
+
     def text_fields(self) -> list[BoundField]:
         """The form's text inputs (justification, reason...), drawn after the goals."""
         return [self[name] for name in self.text_names]
@@ -263,11 +314,33 @@ class ReassignForm(forms.Form):
         help_text=_("Vacía: se mantiene la fecha de la asignación actual."),
     )
 
-    def __init__(self, *args: Any, pending: Any, specialists: Any, **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        pending: Any,
+        specialists: Any,
+        offered: Iterable[User] | None = None,
+        today: date | None = None,
+        **kw: Any,
+    ) -> None:
+        """`specialists` validates (any specialist: the service says why one cannot take
+        it); `offered`, when given, is what the select lists: the eligible ones only."""
         kw.setdefault("auto_id", "r-%s")
         super().__init__(*args, **kw)
         self.fields["assignment"].queryset = pending  # type: ignore[attr-defined]
-        self.fields["specialist"].queryset = specialists  # type: ignore[attr-defined]
+        specialist: PersonChoiceField = self.fields["specialist"]  # type: ignore[assignment]
+        specialist.queryset = specialists
+        if offered is not None:
+            # Set after the queryset, which would otherwise list every specialist.
+            specialist.widget.choices = [("", specialist.empty_label or "")] + [  # type: ignore[attr-defined]
+                (u.pk, specialist.label_from_instance(u)) for u in offered
+            ]
+        if today is not None:
+            self.fields["due_date"].widget.attrs["min"] = today.isoformat()
+
+    def text_fields(self) -> list[BoundField]:
+        """Its fields as the case page draws them (_text_fields.html)."""
+        return [self[name] for name in self.fields]
 
 
 class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -27,6 +27,7 @@ from ods_alignment.models import (
 )
 from ods_alignment.selectors import PairAgreement, pair_agreements
 from tenants.accounts.models import User
+from tenants.models import Membership
 from tenants.roles import PlatformRole
 from tenants.selectors import user_names
 
@@ -42,6 +43,15 @@ def sdg_specialists() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def reassignable_specialists(case: AlignmentCase) -> QuerySet[User]:
+    """Who may take over a pending proposal of this case, as the service checks it: an active
+    SDG specialist who is not the lead, not already assigned to the case now, and not a member
+    of the initiative's municipality (conflict of interest)."""
+    assigned = case.assignments.filter(ended_at__isnull=True).values("specialist_id")
+    members = Membership.objects.filter(municipality_id=case.municipality_id).values("user_id")
+    return sdg_specialists().exclude(pk=case.lead_id).exclude(pk__in=assigned).exclude(pk__in=members)
 
 
 def specialists_by_id(ids: list[int]) -> dict[int, User]:
@@ -69,6 +79,19 @@ def cases_list(*, status: str = IN_PROGRESS, q: str = "") -> QuerySet[AlignmentC
     if q:
         queryset = queryset.filter(Q(item__title__icontains=q) | Q(municipality__name__icontains=q))
     return queryset.order_by("deadline", "pk")
+
+
+READY_TO_PUBLISH = (CaseStatus.AGREED, CaseStatus.ADJUDICATED)
+
+
+def cases_to_publish() -> QuerySet[AlignmentCase]:
+    """Agreed or adjudicated cases not yet published, by deadline: what the regional team
+    may publish (the lead sees their own in their queue)."""
+    return (
+        AlignmentCase.objects.filter(status__in=READY_TO_PUBLISH)
+        .select_related("item", "municipality")
+        .order_by("deadline", "pk")
+    )
 
 
 def _key_expression() -> Concat:

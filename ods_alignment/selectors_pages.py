@@ -66,6 +66,12 @@ def _unnest_counts(items: QuerySet[IndexItem], *, by_municipality: bool) -> list
         return [tuple(row) for row in cursor.fetchall()]
 
 
+def aligned_count(items: QuerySet[IndexItem]) -> int:
+    """Distinct initiatives among these items with at least one goal (each counts once,
+    whatever its number of goals)."""
+    return _aligned(items).count()
+
+
 def goal_counts(items: QuerySet[IndexItem]) -> dict[int, int]:
     """{goal number: aligned initiatives} over these items."""
     return {int(goal): int(n) for goal, n in _unnest_counts(items, by_municipality=False)}

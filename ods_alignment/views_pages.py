@@ -45,10 +45,14 @@ def _head_context(request: HttpRequest) -> dict[str, Any]:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    counts = selectors.goal_counts(selectors.initiatives())
+    public = selectors.initiatives()
+    counts = selectors.goal_counts(public)
     context = {
         "cards": [(goal, counts.get(goal.number, 0)) for goal in goals()],
-        "total": sum(counts.values()),
+        # Two different numbers, each named for what it counts: distinct initiatives, and
+        # initiative-goal links (the cards' sum: an initiative counts once per goal).
+        "initiatives": selectors.aligned_count(public),
+        "links": sum(counts.values()),
         **_head_context(request),
     }
     return render(request, "ods_alignment/pages/index.html", context)

@@ -23,7 +23,7 @@ from ods_alignment import selectors_workspace as selectors
 from ods_alignment.workshop_pdf import pdf_filename, workshop_pdf
 from tenants.accounts.models import acting_user
 from tenants.models import Municipality
-from tenants.selectors import has_sdg_role
+from tenants.selectors import has_sdg_role, is_regional_team
 
 PAGE_SIZE = 50
 MAX_QUERY = 100
@@ -48,7 +48,12 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
     # A NUL byte cannot reach PostgreSQL; it means nothing in a municipality's name anyway.
     text = request.GET.get("q", "").replace("\x00", "")[:MAX_QUERY].strip()
     page = Paginator(selectors.workshop_municipalities(text), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": text, "query": urlencode({"q": text}) if text else ""}  # the pager keeps the search
+    context = {
+        "page": page,
+        "q": text,
+        "query": urlencode({"q": text}) if text else "",  # the pager keeps the search
+        "team": is_regional_team(acting_user(request)),  # the sub-menu offers "open a case"
+    }
     return render(request, "ods_alignment/workshop/list.html", context)
 
 

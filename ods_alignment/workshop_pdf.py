@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -138,7 +138,8 @@ def workshop_pdf(data: MunicipalityAlignment, *, today: date, method_url: str) -
         ),
     ]
     if data.goal_counts:
-        rows = [[w.p(_("Objetivo"), w.bold), w.p(_("Iniciativas"), w.bold), w.p(_("Directas"), w.bold)]]
+        # "Objetivo" in the SDG sense (English "Goal"), apart from the plain word elsewhere.
+        rows = [[w.p(pgettext("ODS", "Objetivo"), w.bold), w.p(_("Iniciativas"), w.bold), w.p(_("Directas"), w.bold)]]
         for c in data.goal_counts:
             rows.append(
                 [w.p(f"{_goal_number(c.goal.number)} · {c.goal.short}"), w.p(str(c.initiatives)), w.p(str(c.direct))]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from community.models import ItemKind
+from ods_alignment.models import Goal
 from search.backends import Hit
 from search.results import status_labels
 from tenants.initiatives.rules import Light
@@ -21,6 +22,7 @@ class HitView:
     status_label: str
     light: Light | None
     url: str  # "" unless source_url is an http(s) or site-relative address
+    goals: tuple[Goal, ...] = ()  # the item's SDG goals, in order; () for an item not aligned
 
     def as_dict(self) -> dict[str, Any]:
         hit = self.hit
@@ -55,10 +57,18 @@ def _safe_url(url: str) -> str:
     return url if url.startswith(("https://", "http://", "/")) and not url.startswith("//") else ""
 
 
+def _goals_of(hits: list[Hit]) -> dict[int, Goal]:
+    """The goals the hits are aligned to, by number: one query for the page, none without
+    any aligned hit."""
+    numbers = {n for hit in hits for n in hit.sdg_goals}
+    return {g.number: g for g in Goal.objects.filter(number__in=numbers)} if numbers else {}
+
+
 def present(hits: list[Hit]) -> list[HitView]:
     kinds = {v: str(label) for v, label in ItemKind.choices}
     countries = {v: str(label) for v, label in Country.choices}
     statuses = status_labels()
+    goals = _goals_of(hits)
     return [
         HitView(
             hit=hit,
@@ -67,6 +77,7 @@ def present(hits: list[Hit]) -> list[HitView]:
             status_label=statuses.get(hit.status, hit.status),
             light=_light(hit.light),
             url=_safe_url(hit.source_url),
+            goals=tuple(goals[n] for n in hit.sdg_goals if n in goals),
         )
         for hit in hits
     ]

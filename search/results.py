@@ -144,6 +144,7 @@ def hydrate(
                 snippet=snippet_plain(marked),
                 snippet_html=snippet_html(marked),
                 score=float(score),
+                sdg_goals=tuple(sorted(set(row.sdg_goals or ()))),
             )
         )
     return hits

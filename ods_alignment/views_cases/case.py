@@ -15,18 +15,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from ods_alignment import agreement, selectors, services
 from ods_alignment import selectors_cases as cases
 from ods_alignment.forms_cases import (
     AdjudicationForm,
+    ErrorLink,
     ProposalForm,
     ReassignForm,
+    error_links,
 )
 from ods_alignment.models import AlignmentCase, CaseStatus, Proposal
 from ods_alignment.suggest import suggest
 from ods_alignment.views_cases.common import (
+    case_action,
     case_or_404,
     case_url,
     due_words,
@@ -144,6 +147,24 @@ def _chosen_by(proposals: list[Proposal]) -> dict[str, list[str]]:
     return chosen
 
 
+def _error_summary(
+    proposal_form: ProposalForm | None,
+    adjudication_form: AdjudicationForm | None,
+    reassign_form: ReassignForm | None,
+) -> dict[str, Any] | None:
+    """The error summary at the top of the page for the form that failed (one per request):
+    a heading that says what was not saved, and every error, each linking to its input."""
+    links: list[ErrorLink] = []
+    title = ""
+    if proposal_form is not None and proposal_form.is_bound and proposal_form.errors:
+        links, title = proposal_form.error_links(), _("No se guardó su propuesta: revise lo siguiente")
+    elif adjudication_form is not None and adjudication_form.is_bound and adjudication_form.errors:
+        links, title = adjudication_form.error_links(), _("No se guardó la adjudicación: revise lo siguiente")
+    elif reassign_form is not None and reassign_form.is_bound and reassign_form.errors:
+        links, title = error_links(reassign_form), _("No se reasignó la propuesta: revise lo siguiente")
+    return {"title": title, "errors": links} if links else None
+
+
 def _render_case(
     request: HttpRequest,
     user: User,
@@ -188,9 +209,15 @@ def _render_case(
         adjudication_form = AdjudicationForm(
             initial=marked or _common(proposals), catalogue=catalogue, chosen_by=_chosen_by(proposals)
         )
-    if can_reassign and reassign_form is None:
+    # Only people the service would accept are offered; with nobody to offer, the page says
+    # so instead of a form that can only fail.
+    offered = list(cases.reassignable_specialists(case)) if can_reassign else []
+    if can_reassign and reassign_form is None and offered:
         reassign_form = ReassignForm(
-            pending=cases.active_assignments(case, pending_only=True), specialists=cases.sdg_specialists()
+            pending=cases.active_assignments(case, pending_only=True),
+            specialists=cases.sdg_specialists(),
+            offered=offered,
+            today=today,
         )
     final = (
         cases.final_of(case)
@@ -227,7 +254,8 @@ def _render_case(
         "item": item,
         "public_url": item.public_url if item is not None else "",
         "status_label": CaseStatus(case.status).label,
-        "deadline_words": due_words(case.deadline, today) if case.status != CaseStatus.PUBLISHED else "",
+        # The deadline is the proposals': once they are all in, it is history, not a warning.
+        "deadline_words": due_words(case.deadline, today) if is_open else "",
         "assignments": [
             {**vars(r), "active": r.active, "pending": r.pending, "due_words": due_words(r.assignment.due_date, today)}
             for r in assignments
@@ -249,6 +277,8 @@ def _render_case(
         "proposal_form": proposal_form,
         "adjudication_form": adjudication_form,
         "reassign_form": reassign_form,
+        "can_reassign": can_reassign,
+        "error_summary": _error_summary(proposal_form, adjudication_form, reassign_form),
         "can_publish": (team or is_lead) and case.status in {CaseStatus.AGREED, CaseStatus.ADJUDICATED},
         "final": final_view,
         "history": [(e, event_text(e, history.names)) for e in history.events],
@@ -264,7 +294,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@case_action("propuesta")
 def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user, team = sdg_user(request)
     case = case_or_404(user, pk)
@@ -304,7 +334,7 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@case_action("adjudicacion")
 def case_adjudicate(request: HttpRequest, pk: int) -> HttpResponse:
     user, team = sdg_user(request)
     case = case_or_404(user, pk)
@@ -325,7 +355,7 @@ def case_adjudicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@case_action("publicar")
 def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user, _team = sdg_user(request)
     case = case_or_404(user, pk)
@@ -342,7 +372,7 @@ def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@case_action("asignaciones")
 def assignment_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     user, team = sdg_user(request)
     case = case_or_404(user, pk)
@@ -350,6 +380,8 @@ def assignment_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         pending=cases.active_assignments(case),
         specialists=cases.sdg_specialists(),
+        offered=cases.reassignable_specialists(case),
+        today=timezone.localdate(),
     )
     if form.is_valid():
         old = form.cleaned_data["assignment"]

@@ -44,15 +44,18 @@ from tenants.validators import parse_id
 # --- The queue --------------------------------------------------------------------------------
 
 
-def _entry_row(case: AlignmentCase, due: date, today: date) -> dict[str, Any]:
+def _entry_row(case: AlignmentCase, due: date, today: date, *, waiting: bool = True) -> dict[str, Any]:
+    """A queue row. `waiting`: the date is one still to meet (a proposal to send), so it is
+    told in words and may be overdue; otherwise (a decided case, a dispute whose proposals
+    are all in) it is only a date, never a warning."""
     days = (due - today).days
     return {
         "case": case,
         "title": item_title(case),
         "due": due,
-        "due_words": due_words(due, today),
-        "overdue": days < 0,
-        "due_soon": 0 <= days <= selectors.DUE_SOON_DAYS,
+        "due_words": due_words(due, today) if waiting else "",
+        "overdue": waiting and days < 0,
+        "due_soon": waiting and 0 <= days <= selectors.DUE_SOON_DAYS,
     }
 
 
@@ -62,12 +65,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     user, team = sdg_user(request)
     today = timezone.localdate()
     mine = selectors.queue_for(user, today=today)
+    # The regional team may publish every decided case, not only those it leads.
+    ready = list(cases.cases_to_publish()[: PAGE_SIZE + 1]) if team else [e.case for e in mine.to_publish]
     context: dict[str, Any] = {
         "team": team,
         "to_propose": [_entry_row(e.case, e.due_date, today) for e in mine.to_propose],
-        "to_adjudicate": [_entry_row(e.case, e.due_date, today) for e in mine.to_adjudicate],
-        "to_publish": [_entry_row(e.case, e.due_date, today) for e in mine.to_publish],
-        "mine_count": len(mine),
+        "to_adjudicate": [_entry_row(e.case, e.due_date, today, waiting=False) for e in mine.to_adjudicate],
+        "to_publish": [_entry_row(c, c.deadline, today, waiting=False) for c in ready[:PAGE_SIZE]],
+        "more_to_publish": len(ready) > PAGE_SIZE,
+        "mine_count": len(mine.to_propose) + len(mine.to_adjudicate) + len(ready),
     }
     if team:
         form = CaseFilterForm(request.GET)
@@ -85,10 +91,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             items_form=items_form,
             cases_page=page,
             cases_query=query_without(request.GET, "pagina"),
-            case_rows=[
-                {**_entry_row(c, c.deadline, today), "published": c.status == CaseStatus.PUBLISHED}
-                for c in page.object_list
-            ],
+            # Only a case still waiting for proposals can be late; a decided one's deadline is past history.
+            case_rows=[_entry_row(c, c.deadline, today, waiting=c.status == CaseStatus.OPEN) for c in page.object_list],
             items_page=items_page,
             items_query=query_without(request.GET, "pagina_iniciativas"),
             filtered=bool(filters),

@@ -81,6 +81,7 @@ class Hit:
     snippet: str  # plain text
     snippet_html: SafeString  # escaped, highlighted words in <mark>
     score: float
+    sdg_goals: tuple[int, ...] = ()  # the published SDG alignment's goals; () if not aligned
 
 
 @dataclass

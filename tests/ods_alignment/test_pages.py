@@ -148,9 +148,28 @@ def test_index_counts_public_alignments_per_goal(aligned: dict[str, IndexItem]) 
     counts = {goal.number: n for goal, n in response.context["cards"]}
     assert len(counts) == 17
     assert counts[6] == 3 and counts[11] == 1 and counts[3] == 0
-    page = text(response)
+    page = re.sub(r"\s+", " ", text(response))
     assert 'href="/ods/objetivos/6/"' in page and 'href="/ods/cuadricula/"' in page and 'href="/ods/metodo/"' in page
-    assert "3 iniciativas públicas alineadas" in page
+    # Two numbers, each named for what it counts: public initiatives (Acueducto, Transporte,
+    # Pozos), each once; and initiative-goal links (6, 6 and 11, 6), the cards' sum.
+    assert response.context["initiatives"] == 3 and response.context["links"] == 4 == sum(counts.values())
+    assert "<p>3 iniciativas públicas alineadas, con 4 vínculos iniciativa\u2013objetivo" in page
+    assert "alineaciones publicadas" not in page.lower()
+
+
+def test_the_method_page_counts_every_published_alignment_and_says_so(aligned: dict[str, IndexItem]) -> None:
+    # Published: Acueducto, Transporte, Plan interno (not public), Retirada (withdrawn since),
+    # Pozos, Salud escolar (not public): six initiatives, each once; the agreed one is not.
+    published = AlignmentCase.objects.filter(status=CaseStatus.PUBLISHED).count()
+    assert published == 6
+    response = client_for(None).get(f"{ODS}metodo/")
+    assert response.context["figures"].published == published
+    page = re.sub(r"\s+", " ", text(response))
+    assert "<dt>Iniciativas con la alineación publicada</dt><dd>6 " in page
+    assert "de todas las iniciativas compartidas con la comunidad, públicas o no" in page
+    # /ods/ counts something else, and says what: only the public ones.
+    index = re.sub(r"\s+", " ", text(client_for(None).get(ODS)))
+    assert "3 iniciativas públicas alineadas" in index
 
 
 @pytest.mark.parametrize(
@@ -208,7 +227,11 @@ def test_grid_counts_what_each_municipality_shares_publicly(aligned: dict[str, I
     assert totals[6] == 3 and totals[11] == 1 and totals[3] == 0 and grid.total == 3
     assert grid.include_shared is False
     page = text(response)
-    assert "<caption>" in page and "Iniciativas públicas alineadas, por municipio y objetivo" in page
+    # The title sits above the scrolling box (so it wraps on a phone) and names the table.
+    title = '<p class="sdg-grid-title" id="grid-title">Iniciativas públicas alineadas, por municipio y objetivo</p>'
+    assert title in page and "<caption" not in page
+    assert page.index(title) < page.index('<div class="table-wrap" role="region" aria-labelledby="grid-title"')
+    assert '<table class="sdg-grid" aria-labelledby="grid-title" aria-describedby="grid-note">' in page
     assert "Se muestran solo las iniciativas públicas." in page
     assert "Incluir las compartidas" not in page  # the public cannot ask for more
     assert '<th scope="col" class="sdg-col">' in page and 'title="ODS 6: ' in page
@@ -264,6 +287,10 @@ def test_grid_of_one_municipality_marks_contributions(team: Team, aligned: dict[
         in page
     )
     assert "Leyenda" in page and "contribución indirecta" in page
+    # Its title too is outside the scrolling box, and names the table.
+    title = page.index('<p class="sdg-grid-title" id="grid-title">Iniciativas públicas de Municipio Alfa y los')
+    assert title < page.index('<div class="table-wrap" role="region" aria-labelledby="grid-title"')
+    assert "<caption" not in page
     assert "Plan interno de agua" not in page and "Iniciativa retirada" not in page
     assert "Pozos comunitarios" not in page  # Beta's are on Beta's page
     beta = text(client_for(None).get(f"{ODS}cuadricula/beta/"))

@@ -20,7 +20,7 @@ from tenants.models import Membership
 from tenants.roles import MunicipalRole
 from tests.community.factories import make_item
 from tests.conftest import client_for
-from tests.ods_alignment.conftest import Team, initiative, open_case
+from tests.ods_alignment.conftest import Team, initiative, open_case, specialist
 
 Q = "/ods/casos/"
 
@@ -101,8 +101,10 @@ def test_queue_shows_what_waits_for_each_person(team: Team) -> None:
 
     page = _text(client_for(team.ana).get(Q))
     assert "Lo que espera de mí" in page
-    assert "Acueducto de la vereda Sur" in page and "Vencida:" in page and "vencida hace 2 días" in page
-    assert "Saneamiento del barrio Norte" in page and "Pronto:" in page and "vence mañana" in page
+    # The words say it once, in bold text (the colour only repeats it).
+    assert "Acueducto de la vereda Sur" in page and "<strong>Vencida hace 2 días</strong>" in page
+    assert "Saneamiento del barrio Norte" in page and "<strong>Vence mañana</strong>" in page
+    assert "Vencida:" not in page and "Pronto:" not in page
     assert "Caminos rurales de Beta" not in page and "Agua para escuelas" not in page  # already proposed
     assert "Todos los casos" not in page and "Mercado campesino sin caso" not in page  # team only
 
@@ -382,3 +384,204 @@ def test_agreement_page_shows_each_pair_with_its_kappa(team: Team) -> None:
     empty = _text(client_for(team.cai).get("/ods/acuerdo/"))
     assert "Ana Especialista · Ben Especialista" not in empty
     assert "Todavía no hay casos en que usted y otra persona especialista hayan enviado sus propuestas." in empty
+
+
+# --- After a failed submit: the addresses, the error summary ------------------------------------------
+
+
+def test_a_get_on_an_action_address_goes_back_to_the_case_page(team: Team) -> None:
+    case = disputed(team)
+    lead = client_for(team.lead)
+    # The page with errors is shown at the action's address: reloading it, or switching
+    # language (set_language goes back to the current address), asks for it with GET.
+    failed = lead.post(case_url(case, "adjudicacion/"), {"goals": ["6"], "reason": ""})
+    assert failed.status_code == 400
+    for tail, anchor in (
+        ("propuesta/", "propuesta"),
+        ("adjudicacion/", "adjudicacion"),
+        ("reasignar/", "asignaciones"),
+        ("publicar/", "publicar"),
+    ):
+        for method in ("get", "head"):
+            response = getattr(lead, method)(case_url(case, tail))
+            assert response.status_code == 302, (tail, method)
+            assert response["Location"] == case_url(case) + f"#{anchor}", tail
+        # Only GET and HEAD go back; any other method is still refused, and POST still acts.
+        assert lead.put(case_url(case, tail)).status_code == 405, tail
+        # A visitor is asked to log in first, and comes back to the same address.
+        anonymous = client_for(None).get(case_url(case, tail))
+        assert anonymous.status_code == 302 and "/cuenta/entrar/" in anonymous["Location"], tail
+    switched = lead.post("/i18n/setlang/", {"language": "en", "next": case_url(case, "adjudicacion/")}, follow=True)
+    assert switched.status_code == 200 and switched.redirect_chain[-1][0] == case_url(case) + "#adjudicacion"
+    assert "Adjudication" in _text(switched) or "adjudic" in _text(switched).lower()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DISPUTED  # a GET never acts
+    # Someone who does not take part: the redirect leads to the same 404 as the case page.
+    outsider = client_for(team.cai).get(case_url(case, "propuesta/"), follow=True)
+    assert outsider.status_code == 404
+
+
+def _summary(page: str) -> str:
+    match = re.search(r'<div class="error-summary" id="error-summary"(.*?)</div> </div>', page)
+    assert match is not None, "no error summary"
+    return match.group(0)
+
+
+def test_a_failed_proposal_has_an_error_summary_at_the_top_linking_to_each_field(team: Team) -> None:
+    case = open_case(team)
+    response = propose(team.ana, case, {6: "direct"}, ["6.1", "7.2", "13.1"], justification="  ", evidence_url="x")
+    assert response.status_code == 400
+    page = _text(response)
+    summary = _summary(page)
+    # At the top of the page, before the title, focusable and found by the script; the page's
+    # title says there is an error.
+    assert page.index('id="error-summary"') < page.index("<h1>") < page.index('id="propuesta"')
+    assert 'tabindex="-1"' in summary and "data-error-summary" in summary and 'role="alert"' in summary
+    assert re.search(r"<title>Error: Alineación ODS", page)
+    assert "No se guardó su propuesta: revise lo siguiente" in summary
+    assert "Revise los campos marcados." not in page
+    # Every error, each linking to its input: the targets to the boxes they name.
+    links = dict(re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary))
+    for code, goal in (("7.2", 7), ("13.1", 13)):
+        box = re.search(rf'name="targets" value="{re.escape(code)}" id="([^"]+)"[^>]*>', page)
+        assert box is not None and "checked" in box.group(0)
+        assert f"La meta {code} pertenece al ODS {goal}" in links[box.group(1)], code
+    assert links["p-justification"] == "Justificación (obligatoria): Este campo es obligatorio."
+    assert links["p-evidence_url"].startswith("Enlace a la evidencia: Indique una dirección web completa")
+    assert len(links) == 4
+    for anchor in links:
+        assert f'id="{anchor}"' in page, anchor
+    # The fields keep their own messages, each with its own id; the textarea is marked invalid.
+    assert page.count("<strong>Error en las metas:</strong>") == 2
+    assert 'id="p-targets_error"' in page and 'id="p-targets_error_2"' in page
+    assert re.search(r'<div class="field field-invalid"> <label for="p-justification"', page)
+    assert not Proposal.objects.filter(case=case).exists()
+
+
+def test_every_target_outside_the_goals_is_named_in_the_adjudication(team: Team) -> None:
+    case = disputed(team)
+    data = {"goals": ["6"], "contribution_6": "direct", "targets": ["6.1", "1.1", "11.2", "13.1"], "reason": "Así."}
+    response = client_for(team.lead).post(case_url(case, "adjudicacion/"), data)
+    assert response.status_code == 400
+    page = _text(response)
+    summary = _summary(page)
+    assert "No se guardó la adjudicación: revise lo siguiente" in summary
+    for code, goal in (("1.1", 1), ("11.2", 11), ("13.1", 13)):
+        message = f"La meta {code} pertenece al ODS {goal}, que no está entre los objetivos elegidos."
+        assert message in summary, code  # in the summary...
+        assert f"<strong>Error en las metas:</strong> {message}" in page, code  # ...and next to the field
+    assert summary.count("<li>") == 3
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DISPUTED
+
+
+def test_an_error_of_the_whole_form_is_listed_without_a_link(team: Team) -> None:
+    case = open_case(team)
+    # Ana joined the initiative's municipality after the case opened: conflict of interest.
+    Membership.objects.create(user=team.ana, municipality=team.w.alfa, role=MunicipalRole.INITIATIVE_MANAGER)
+    page = _text(propose(team.ana, case, {6: "direct"}))
+    summary = _summary(page)
+    assert re.search(r"<li>Usted es miembro del municipio de la iniciativa[^<]*</li>", summary)
+
+
+# --- Navigation, deadlines in words ---------------------------------------------------------------------
+
+
+def test_the_sub_menu_links_the_workshops(team: Team) -> None:
+    for url, current in ((Q, "Casos de alineación"), ("/ods/taller/", "Talleres")):
+        page = _text(client_for(team.ana).get(url))
+        nav = page.split('aria-label="Alineación ODS"', 1)[1].split("</nav>", 1)[0]
+        assert '<a href="/ods/taller/"' in nav and ">Talleres</a>" in nav, url
+        assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [current], url
+
+
+def test_only_a_case_waiting_for_proposals_can_be_overdue(team: Team) -> None:
+    w = team.w
+    today = timezone.localdate()
+    late_open = open_case(team, initiative(w, title="Abierto y atrasado"))
+    agreed = open_case(team, initiative(w, title="Acordado hace tiempo"))
+    submit(team.ana, agreed, [6], ["6.1"])
+    submit(team.ben, agreed, [6], ["6.1"])
+    fight = disputed(team, initiative(w, title="Disputa pendiente"))
+    AlignmentCase.objects.filter(pk__in=[late_open.pk, agreed.pk, fight.pk]).update(deadline=today - timedelta(days=3))
+    page = _text(client_for(w.regional).get(Q))
+    rows = {
+        title: re.search(rf">{title}</a></th>(.*?)</tr>", page.split('id="all-title"')[1]).group(1)  # type: ignore[union-attr]
+        for title in ("Abierto y atrasado", "Acordado hace tiempo", "Disputa pendiente")
+    }
+    assert "<strong>Vencida hace 3 días</strong>" in rows["Abierto y atrasado"]
+    for title in ("Acordado hace tiempo", "Disputa pendiente"):
+        assert "Vencida" not in rows[title] and "due-overdue" not in rows[title], title
+        assert f'<time datetime="{(today - timedelta(days=3)).isoformat()}">' in rows[title], title
+    assert "Fecha límite de las propuestas" in page
+    # The lead's dispute is not "overdue" either: its proposals are all in.
+    lead_page = _text(client_for(team.lead).get(Q))
+    assert "Disputa pendiente" in lead_page and "Vencida" not in lead_page.split('id="adjudicate-title"')[1]
+    # The case page: the proposals' deadline, in words only while proposals are awaited.
+    decided = _text(client_for(team.lead).get(case_url(agreed)))
+    assert "<dt>Fecha límite de las propuestas</dt>" in decided and "vencida hace" not in decided.lower()
+    waiting = _text(client_for(team.ana).get(case_url(late_open)))
+    assert "(vencida hace 3 días)" in waiting
+
+
+# --- Reassignment: only who may take it -----------------------------------------------------------------
+
+
+def test_the_reassignment_form_offers_only_eligible_specialists(team: Team) -> None:
+    w = team.w
+    member = specialist("miembro@ods.test", "Mía Miembro")
+    Membership.objects.create(user=member, municipality=w.alfa, role=MunicipalRole.INITIATIVE_MANAGER)
+    case = open_case(team)
+    page = _text(client_for(w.regional).get(case_url(case)))
+    select = re.search(r'<select name="specialist"[^>]*>(.*?)</select>', page)
+    assert select is not None
+    offered = re.findall(r'<option value="(\d+)"', select.group(1))
+    assert offered == [str(team.cai.pk)]  # not Ana or Ben (assigned), the lead, nor Alfa's member
+    assert f'min="{timezone.localdate().isoformat()}"' in page and 'name="due_date"' in page
+    # Once Cai joins Alfa too, nobody may take the pending proposals: the page says so
+    # instead of showing a form that could only fail.
+    Membership.objects.create(user=team.cai, municipality=w.alfa, role=MunicipalRole.INITIATIVE_MANAGER)
+    page = _text(client_for(w.regional).get(case_url(case)))
+    assert 'name="specialist"' not in page and "Reasignar una propuesta pendiente" not in page
+    assert "No se puede reasignar ahora: ninguna otra persona especialista puede tomar la propuesta pendiente" in page
+
+
+def test_a_failed_reassignment_lists_its_errors_at_the_top(team: Team) -> None:
+    case = open_case(team)
+    ben = case.assignments.get(specialist=team.ben)
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client_for(team.w.regional).post(
+        case_url(case, "reasignar/"), {"assignment": ben.pk, "specialist": team.ana.pk, "due_date": past}
+    )
+    assert response.status_code == 400
+    summary = _summary(_text(response))
+    assert "No se reasignó la propuesta: revise lo siguiente" in summary
+    assert '<a href="#r-specialist">Nueva persona especialista: Esta persona ya está asignada' in summary
+    assert '<a href="#r-due_date">Nueva fecha de entrega: La fecha de entrega no puede estar en el pasado.' in summary
+
+
+# --- The regional team's queue: what it may publish -----------------------------------------------------
+
+
+def test_the_regional_team_sees_what_is_ready_to_publish(team: Team) -> None:
+    w = team.w
+    empty = _text(client_for(w.regional).get(Q))
+    assert "No tiene nada pendiente: ningún caso acordado o adjudicado espera publicarse" in empty
+    assert "Listas para publicar" not in empty
+    open_case(team, initiative(w, title="Todavía abierto"))
+    agreed = open_case(team, initiative(w, title="Acordado para publicar"))
+    submit(team.ana, agreed, [6], ["6.1"])
+    submit(team.ben, agreed, [6], ["6.1"])
+    fight = disputed(team, initiative(w, title="Adjudicado para publicar"))
+    adjudicate(actor=team.lead, case=fight, goals=[6], targets=["6.1"], reason="Así.")
+    page = _text(client_for(w.regional).get(Q))
+    mine = page.split('id="mine-title"')[1].split('id="all-title"')[0]
+    assert "No tiene nada pendiente" not in mine
+    assert "Listas para publicar" in mine
+    assert f'href="{case_url(agreed)}#publicar">Acordado para publicar</a>' in mine
+    assert f'href="{case_url(fight)}#publicar">Adjudicado para publicar</a>' in mine
+    assert "Todavía abierto" not in mine
+    # A specialist who leads nothing still has nothing to publish; the lead has both.
+    assert "Listas para publicar" not in _text(client_for(team.ana).get(Q))
+    lead = _text(client_for(team.lead).get(Q))
+    assert "Alineaciones decididas que esperan publicarse" in lead and "Acordado para publicar" in lead

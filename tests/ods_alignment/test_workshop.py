@@ -212,3 +212,42 @@ def test_printed_it_has_no_navigation_black_text_and_one_goal_per_page(team: Tea
     # The overview, one page per goal (6 and 9), and the pending initiatives.
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
     assert pages >= 4, pages
+
+
+@pytest.fixture
+def goal_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The English catalogue with the SDG sense of «Objetivo» translated, as the lead will
+    translate it (pgettext context "ODS"); the plain word keeps its own translation."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("en")._catalog  # type: ignore[attr-defined]
+    monkeypatch.setitem(catalog._catalogs[0], "ODS\x04Objetivo", "Goal")
+
+
+def test_the_goal_column_has_its_own_translation(
+    team: Team, goal_in_english: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    from ods_alignment import workshop_pdf
+
+    _alfa_and_beta(team)
+    client = client_for(team.ana)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = text(client.get(URL))
+    assert re.search(r'<thead><tr><th scope="col">Goal</th>', page)
+    assert "Objective" not in page
+    with translation.override("en"):
+        assert translation.gettext("Objetivo") == "Objective"  # other pages' «Objetivo» is unchanged
+    # The PDF's table header too: what it writes, as it writes it.
+    written: list[str] = []
+    original = workshop_pdf._Writer.p
+
+    def spy(self: Any, value: str, style: Any = None) -> Any:
+        written.append(value)
+        return original(self, value, style)
+
+    monkeypatch.setattr(workshop_pdf._Writer, "p", spy)
+    assert client.get(PDF).status_code == 200
+    assert "Goal" in written and "Objective" not in written and "Objetivo" not in written

@@ -365,3 +365,36 @@ def test_an_index_from_before_gets_the_target_field(w: World, caplog: pytest.Log
         sync_items([item.pk])
         assert item.key in fake.documents
         assert any("community_rebuild" in r.getMessage() for r in caplog.records)
+
+
+def _hit(html: str, title: str) -> str:
+    """The result card (<li class="search-hit">) of one title."""
+    for card in html.split('<li class="search-hit">')[1:]:  # each piece starts one card, ends before the next
+        if f">{title}<" in card:
+            return card
+    raise AssertionError(f"no result card for {title}")
+
+
+def test_result_cards_show_the_items_goals(aligned: dict[str, IndexItem]) -> None:
+    html = client_for(None).get(PAGE, {"q": "agua"}).content.decode()
+    both = re.sub(r"\s+", " ", _hit(html, "Agua en las escuelas"))
+    goals = re.search(
+        r'<ul class="sdg-list hit-goals" aria-label="Objetivos de Desarrollo Sostenible">(.*?)</ul>', both
+    )
+    assert goals is not None
+    # Badges (number and short name; the colour only decorates), in the official order.
+    assert re.findall(r"ODS (\d+) · ", goals.group(1)) == ["4", "6"]
+    assert "Agua Limpia y Saneamiento" in goals.group(1) and 'class="sdg-swatch"' in goals.group(1)
+    assert "ODS 6 · " in _hit(html, "Acueducto rural")
+    # An item that is not aligned shows none.
+    assert "hit-goals" not in _hit(html, "Agua sin alinear")
+    # The goals are the hit's own: carried from the index row through the backend.
+    hits = {hit.title: hit.sdg_goals for hit in get_backend().search(SearchRequest(q="agua")).hits}
+    assert hits["Agua en las escuelas"] == (4, 6) and hits["Agua sin alinear"] == ()
+
+
+def test_facet_counts_read_in_the_singular_and_the_plural(aligned: dict[str, IndexItem]) -> None:
+    html = client_for(None).get(PAGE).content.decode()
+    assert re.search(r'\(1<span class="visually-hidden"> coincidencia</span>\)', html)
+    assert re.search(r'\([2-9]<span class="visually-hidden"> coincidencias</span>\)', html)
+    assert not re.search(r'\(1<span class="visually-hidden"> coincidencias</span>\)', html)

@@ -4,6 +4,26 @@
 // with the boxes ticked (?marcar=...). Our own code; no third-party script.
 (function () {
   "use strict";
+  // The error summary of a form that failed (GOV.UK pattern): focused when the page loads,
+  // so it is read first; each link takes focus to its input (opening the goal's list of
+  // targets if the input is inside it) and brings its label into view.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+      if (!link) { return; }
+      var input = document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) { return; }
+      var details = input.closest("details");
+      if (details) { details.open = true; }
+      event.preventDefault();
+      var label = input.labels && input.labels[0] ? input.labels[0] : input;
+      label.scrollIntoView({ block: "center" });
+      input.focus({ preventScroll: true });
+    });
+  }
+
   var form = document.querySelector("form[data-sdg-form]");
   if (!form) { return; }
   var status = document.getElementById("sdg-mark-status");

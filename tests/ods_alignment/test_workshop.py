@@ -19,6 +19,7 @@ from ods_alignment.services import proposal_submit
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives import services
 from tenants.initiatives.models import Initiative
+from tenants.links import municipality_page_url
 from tests.community.console_factories import bare_municipality
 from tests.community.factories import make_item
 from tests.conftest import client_for
@@ -75,7 +76,7 @@ def test_the_summary_shows_goals_justifications_and_what_is_pending(team: Team) 
     goal6 = page.split('id="ods-6"', 1)[1].split('<section class="workshop-goal"', 1)[0]
     assert "Acueducto veredal de Alfa" in goal6 and "<strong>6.1</strong> (directa)" in goal6
     assert "Agua segura para 300 familias." in goal6 and "Acordada el" in goal6
-    assert f"http://alfa.localhost/publico/iniciativas/{items['water'].source_id}/" in goal6
+    assert municipality_page_url("alfa", f"/publico/iniciativas/{items['water'].source_id}/") in goal6
     goal9 = page.split('id="ods-9"', 1)[1].split('<section class="workshop-goal"', 1)[0]
     assert "Adjudicada el" in goal9 and "Es infraestructura rural." in goal9 and "Propuso: ODS 11." in goal9
     pending = page.split('id="sin-alineacion"', 1)[1]

@@ -22,6 +22,7 @@ from ods_alignment.services import adjudicate, case_publish, proposal_submit
 from tenants.db import use_municipality, use_public_schema
 from tenants.initiatives import services
 from tenants.initiatives.models import ProductKind
+from tenants.links import municipality_page_url
 from tenants.models import Municipality
 from tests.conftest import World, client_for
 from tests.ods_alignment.conftest import Team, open_case
@@ -232,7 +233,7 @@ def test_the_workshop_summary_is_printable_with_goals_and_justifications(team: T
     assert "Acueducto veredal de Alfa" in goal6 and "<strong>6.1</strong> (directa)" in goal6
     assert "Agua segura para 300 familias." in goal6 and "Justificación de Ben." in goal6
     assert "https://evidencia.test/informe-ben" in goal6
-    assert f"http://alfa.localhost/publico/iniciativas/{water.source_id}/" in goal6  # printed address
+    assert municipality_page_url("alfa", f"/publico/iniciativas/{water.source_id}/") in goal6  # printed address
     goal9 = page.split('id="ods-9"', 1)[1].split('<section class="workshop-goal"', 1)[0]
     assert "Adjudicada el" in goal9 and "Es infraestructura rural." in goal9
     pending = page.split('id="sin-alineacion"', 1)[1]

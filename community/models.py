@@ -162,13 +162,13 @@ class IndexItem(models.Model):
         read `municipality` with the item), or a whole web address. "" when the item is not
         public, or when the address is not http(s): every page that links an item uses this,
         so no other scheme (javascript:, data:) ever reaches an href."""
-        from tenants.links import municipality_page_url
+        from tenants.links import municipality_page_url, safe_href
 
         if not self.is_public or not self.source_url:
             return ""
         if self.source_url.startswith("/"):
             return municipality_page_url(self.municipality.slug, self.source_url)
-        return self.source_url if self.source_url.startswith(("https://", "http://")) else ""
+        return safe_href(self.source_url)
 
     @property
     def key(self) -> str:

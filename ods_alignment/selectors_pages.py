@@ -288,11 +288,6 @@ def grid(*, include_shared: bool = False, country: str = "", page: str | None = 
     )
 
 
-def grid_municipality(slug: str) -> Municipality | None:
-    """An active municipality (the grid shows nothing of inactive ones)."""
-    return Municipality.objects.filter(slug=slug, is_active=True).first()
-
-
 @dataclass(frozen=True)
 class Mark:
     goal: int

@@ -27,7 +27,7 @@ from ods_alignment.selectors import goals
 from ods_alignment.services.method_page import method_page_save
 from tenants.accounts.models import User, acting_user
 from tenants.forms_util import apply_errors, query_without
-from tenants.selectors import has_sdg_role, is_regional_team
+from tenants.selectors import active_municipality, has_sdg_role, is_regional_team
 
 # The grid's choice of set, for those who may see more than the public one.
 SET_PARAM = "conjunto"
@@ -139,7 +139,7 @@ def grid(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def grid_municipality(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = selectors.grid_municipality(slug)
+    municipality = active_municipality(slug)
     if municipality is None:
         raise Http404
     may_see_shared, include_shared = _grid_set(request)

@@ -23,7 +23,7 @@ from ods_alignment import selectors_workspace as selectors
 from ods_alignment.workshop_pdf import pdf_filename, workshop_pdf
 from tenants.accounts.models import acting_user
 from tenants.models import Municipality
-from tenants.selectors import has_sdg_role, is_regional_team
+from tenants.selectors import active_municipality, has_sdg_role, is_regional_team
 
 PAGE_SIZE = 50
 MAX_QUERY = 100
@@ -35,7 +35,7 @@ def _require_sdg_role(request: HttpRequest) -> None:
 
 
 def _municipality(slug: str) -> Municipality:
-    municipality = Municipality.objects.filter(slug=slug, is_active=True).first()
+    municipality = active_municipality(slug)
     if municipality is None:
         raise Http404
     return municipality

@@ -11,6 +11,7 @@ from ods_alignment.models import Goal
 from search.backends import Hit
 from search.results import status_labels
 from tenants.initiatives.rules import Light
+from tenants.links import safe_href
 from tenants.models import Country
 
 
@@ -53,10 +54,6 @@ def _light(value: int | None) -> Light | None:
         return None
 
 
-def _safe_url(url: str) -> str:
-    return url if url.startswith(("https://", "http://", "/")) and not url.startswith("//") else ""
-
-
 def _goals_of(hits: list[Hit]) -> dict[int, Goal]:
     """The goals the hits are aligned to, by number: one query for the page, none without
     any aligned hit."""
@@ -76,7 +73,7 @@ def present(hits: list[Hit]) -> list[HitView]:
             country_label=countries.get(hit.country, hit.country),
             status_label=statuses.get(hit.status, hit.status),
             light=_light(hit.light),
-            url=_safe_url(hit.source_url),
+            url=safe_href(hit.source_url),
             goals=tuple(goals[n] for n in hit.sdg_goals if n in goals),
         )
         for hit in hits

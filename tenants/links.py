@@ -29,6 +29,12 @@ def workspace_url(municipality: Municipality, path: str = "/", request: HttpRequ
     return _origin(host, request) + path
 
 
+def safe_href(url: str) -> str:
+    """`url` when it is a path on this site or an http(s) address, else "": no other scheme
+    (javascript:, data:) nor a scheme-relative //host ever reaches an href."""
+    return url if url.startswith(("https://", "http://", "/")) and not url.startswith("//") else ""
+
+
 def portal_url(path: str = "/", request: HttpRequest | None = None) -> str:
     return _origin(settings.PLATFORM_DOMAIN, request) + path
 

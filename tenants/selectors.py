@@ -38,6 +38,12 @@ def municipality_by_slug(slug: str) -> Municipality | None:
     return Municipality.objects.filter(slug=slug).prefetch_related("domains").first()
 
 
+def active_municipality(slug: str) -> Municipality | None:
+    """An active municipality by its slug (pages about a municipality show nothing of an
+    inactive one)."""
+    return Municipality.objects.filter(slug=slug, is_active=True).first()
+
+
 def all_municipalities() -> QuerySet[Municipality]:
     return Municipality.objects.prefetch_related("domains").order_by("-is_active", "name")
 
